@@ -1,0 +1,64 @@
+/* snippet.h - exact, multi-passage highlighted snippets, built from the stored
+ * text of a hit and the parsed query (query.h).
+ *
+ * A word is highlighted only where it takes part in a match: a phrase's words
+ * only where the whole phrase occurs, NEAR words only inside the window, title:
+ * terms only in the title. Stems and folded accents highlight the original
+ * word form ("mercenaries" for the query mercenary, "Café" for cafe).
+ * Passages are sentence-aligned, chosen by the query terms' weights (rarer
+ * terms count more, distinct terms more than repeats, near ones more than far
+ * ones), printed in document order. Only the first SNIP_SCAN_CAP bytes of a
+ * long text are scanned for matches. */
+#ifndef LODE_SNIPPET_H
+#define LODE_SNIPPET_H
+#include <stddef.h>
+#include "query.h"
+#include "stem.h"
+
+#define SNIP_SCAN_CAP (4u << 20)
+
+typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
+
+typedef struct {
+	char *text;           /* owned, NUL-terminated; "..." markers NOT included */
+	size_t len;
+	snip_span_t *hl;      /* sorted, non-overlapping */
+	size_t nhl;
+	unsigned line;        /* 1-based line of the passage start in the text */
+	int cut_before;       /* text was cut before / after this passage */
+	int cut_after;
+} snip_passage_t;
+
+typedef struct {
+	snip_passage_t *p;
+	size_t n;
+} snip_result_t;
+
+typedef struct {
+	unsigned max_passages;  /* default 2 */
+	unsigned passage_len;   /* target characters per passage, default 200 */
+} snip_opts_t;
+
+/* Weight of a query term: idf-like (rarer terms higher). term is the
+ * stemmed body term as indexed (no prefix). NULL callback: all 1.0. */
+typedef double (*snip_weight_fn)(void *ctx, const char *term, size_t len);
+
+typedef struct snip_matcher snip_matcher_t;
+
+/* Compile Q for highlighting with stemmer ST (borrowed: destroy matcher first). */
+snip_matcher_t *snip_matcher_new(const qnode_t *q, stemmer_t *st, snip_weight_fn w, void *wctx);
+void snip_matcher_free(snip_matcher_t *m);
+
+/* Build passages from TEXT. With no match in the text, the first sentences.
+ * Returns 0, -1 when out of memory. Free with snip_result_free. */
+int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
+	       snip_result_t *out);
+/* Highlight spans of matches in a short field (the title): all of it, one
+ * passage, no cutting. */
+int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, size_t len,
+			 snip_result_t *out);
+void snip_result_free(snip_result_t *r);
+
+/* For tests: TEXT with every highlight wrapped in [ ], passages joined by " ... ". */
+char *snip_render_markers(const snip_result_t *r);
+#endif
