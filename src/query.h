@@ -43,6 +43,7 @@ typedef struct qnode {
 	qfield_t field;        /* for TERM/PHRASE/NEAR/WILDCARD/FILTER */
 	char *text;            /* NUL-terminated, owned */
 	size_t len;
+	int tok_flags;         /* Q_TERM: the tokenizer's flags (TOK_NUMBER, TOK_CJK) for stemming */
 	unsigned window;       /* Q_NEAR */
 	char date_lo[9], date_hi[9];
 	struct qnode **kids;
