@@ -6,7 +6,7 @@
  *  - the detail of the last failure on a handle is lode_*_errmsg(handle),
  *    valid until the next call on that handle; constructors that fail before
  *    a handle exists hand back a message the caller frees with lode_free();
- *  - every *_close()/*_free() accepts NULL;
+ *  - every *_close() and *_free() accepts NULL;
  *  - strings in result structs are borrowed from the object that filled them
  *    and valid until that object is freed.
  */
