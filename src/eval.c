@@ -350,13 +350,15 @@ static size_t *group_starts(const void *arr, size_t n, size_t size, uint32_t nq)
 static lode_status_t score_all(lode_eval_t *e, trec_data_t *t, char **errmsg)
 {
 	/* Keep the last judgment of each (query, document) pair. */
-	qsort(t->judg, t->njudg, sizeof *t->judg, cmp_judgment);
+	if (t->njudg)
+		qsort(t->judg, t->njudg, sizeof *t->judg, cmp_judgment);
 	size_t w = 0;
 	for (size_t i = 0; i < t->njudg; i++)
 		if (w == 0 || t->judg[w - 1].q != t->judg[i].q || t->judg[w - 1].d != t->judg[i].d)
 			t->judg[w++] = t->judg[i];
 	t->njudg = w;
-	qsort(t->hits, t->nhits, sizeof *t->hits, cmp_hit);
+	if (t->nhits)
+		qsort(t->hits, t->nhits, sizeof *t->hits, cmp_hit);
 
 	uint32_t nq = t->qids.n, nd = t->docids.n;
 	scratch_t s = { 0 };
