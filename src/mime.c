@@ -142,9 +142,16 @@ size_t mime_decode_base64(const char *s, size_t len, buf_t *out)
 				n = 0;
 				acc = 0;
 			}
-		} else if (c == '=') {
+		} else if (c == '=' || !is_space(c)) {
 			/* Padding, or the end: flush a partial quantum. Data may go
-			 * on after padding when blocks were concatenated. */
+			 * on after padding when blocks were concatenated. After a
+			 * character that is not base64 the line is out of step:
+			 * the rest of it would decode to junk, so it is skipped. */
+			if (c != '=') {
+				bad++;
+				while (i + 1 < len && s[i + 1] != '\n')
+					i++;
+			}
 			if (n == 2) {
 				tmp[nt++] = (char)(acc >> 4);
 			} else if (n == 3) {
@@ -155,8 +162,6 @@ size_t mime_decode_base64(const char *s, size_t len, buf_t *out)
 			}
 			n = 0;
 			acc = 0;
-		} else if (!is_space(c)) {
-			bad++;
 		}
 		if (nt >= 255) {
 			buf_add(out, tmp, nt);

@@ -32,8 +32,8 @@ void mime_value_token(const char *val, size_t vlen, char *out, size_t osz);
  * when absent or longer than OSZ - 1. */
 int mime_param(const char *val, size_t vlen, const char *name, char *out, size_t osz);
 
-/* Append the base64-decoded S to OUT, skipping whitespace. Returns the
- * number of characters that are not base64 (skipped). */
+/* Append the base64-decoded S to OUT, skipping whitespace. A character
+ * outside the alphabet ends its line's data. Returns how many there were. */
 size_t mime_decode_base64(const char *s, size_t len, buf_t *out);
 
 /* Append the quoted-printable-decoded S to OUT: =XX escapes, soft line

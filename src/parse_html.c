@@ -29,7 +29,7 @@
 /* Real pages nest a few hundred elements at most. libxml2 looks end tags up
  * through its open-element stack, so hostile nesting (tens of thousands of
  * unclosed tags followed by end tags) is quadratic; past this depth we stop. */
-#define HTML_MAX_DEPTH 2000
+#define HTML_MAX_DEPTH 1024
 #define HTML_CHUNK (64 * 1024)
 #define TAGS_MAX 2048
 
