@@ -71,6 +71,11 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static int is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* Author from a From value: the first mailbox's display name (quotes
  * removed, encoded words decoded), else its "(comment)", else the address. */
 static void from_author(const char *val, size_t vlen, buf_t *out)
@@ -172,9 +177,12 @@ static void top_header(mail_t *m, const char *name, size_t nlen, const char *val
 	} else if (name_is(name, nlen, "keywords")) {
 		list_header(val, vlen, &m->tags);
 	} else if (name_is(name, nlen, "content-language") && !m->lang.len) {
-		char tok[40];
-		mime_value_token(val, vlen, tok, sizeof tok);
-		buf_add(&m->lang, tok, strcspn(tok, ","));
+		size_t i = 0, k;
+		while (i < vlen && is_blank(val[i]))
+			i++;
+		for (k = i; k < vlen && k - i < 35 && (val[k] == '-' || is_alnum(val[k])); k++)
+			;
+		buf_add(&m->lang, val + i, k - i);
 	}
 }
 

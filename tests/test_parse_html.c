@@ -89,6 +89,10 @@ static const struct page_case pages[] = {
 	  B("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
 	    "charset=ISO-8859-1\"></head><body><p>na\xefve \x85</p></body></html>"),
 	  NULL, NULL, NULL, NULL, NULL, NULL, "naïve …" },
+	{ "windows-1251 declared: the declaration, not a guess, decides",
+	  B("<html><head><meta charset=\"windows-1251\"></head>"
+	    "<body><p>\xcf\xf0\xe8\xe2\xe5\xf2</p></body></html>"),
+	  NULL, NULL, NULL, NULL, NULL, NULL, "Привет" },
 	{ "UTF-8 without a declaration is not read as Latin-1",
 	  B("<html><body><p>caf\xc3\xa9 \xe2\x82\xac \xe6\x97\xa5\xe6\x9c\xac</p></body></html>"),
 	  NULL, NULL, NULL, NULL, NULL, NULL, "café € 日本" },
