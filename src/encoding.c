@@ -242,6 +242,33 @@ static void decode_cp1252(const char *s, size_t len, buf_t *out)
 	}
 }
 
+/* glibc's UCS-4 decoder hands code points past U+10FFFF over as 5- and
+ * 6-byte sequences, which are not UTF-8: each such sequence in OUT from
+ * START on becomes U+FFFD. */
+static void repair_utf8(buf_t *out, size_t start)
+{
+	if (out->oom || enc_valid_utf8(out->p + start, out->len - start))
+		return;
+	buf_t fixed = BUF_INIT;
+	size_t i = start;
+	while (i < out->len) {
+		size_t n = enc_utf8_seqlen(out->p + i, out->len - i);
+		if (n) {
+			buf_add(&fixed, out->p + i, n);
+			i += n;
+			continue;
+		}
+		buf_add(&fixed, "\xEF\xBF\xBD", 3);
+		for (i++; i < out->len && ((unsigned char)out->p[i] & 0xC0) == 0x80; i++)
+			;
+	}
+	out->len = start;
+	buf_add(out, fixed.p, fixed.len);
+	if (fixed.oom)
+		out->oom = 1;
+	buf_free(&fixed);
+}
+
 /* Convert with iconv from FROM; undecodable input becomes U+FFFD, skipping
  * UNIT bytes (the code unit size, so UTF-16 stays aligned). Returns -1 when
  * iconv does not know FROM (nothing appended then). */
@@ -279,6 +306,7 @@ static int decode_iconv(const char *from, size_t unit, const char *s, size_t len
 		flushing = 1; /* return stateful encodings (ISO-2022-JP) to the initial state */
 	}
 	iconv_close(cd);
+	repair_utf8(out, start);
 	if (!out->oom)
 		enc_clean_controls(out->p + start, out->len - start);
 	return 0;
