@@ -10,7 +10,7 @@ static const char *const charsets[] = {
 	"utf-32", "shift_jis", "euc-jp", "iso-2022-jp", "gb18030", "gbk", "big5",
 	"euc-kr", "utf-7", "macintosh", "x-unknown-charset", "", "utf-8\"; x=y",
 	"cp437", "iso-8859-8-i", "tis-620", "x-user-defined", "unicode-1-1-utf-7",
-	"ibm037",
+	"ibm037", "ucs4", "ucs-4", "UCS-4LE", "ucs-2", "cesu-8", "wchar_t", "utf-16be",
 };
 
 static void check(const char *s, size_t len, const char *cs)

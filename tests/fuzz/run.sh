@@ -81,13 +81,15 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is not installed (scripts/install-deps --fuzz)" >&2
 	exit 2
 fi
+targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_\(.*\)\.c|\1|')}
 mkdir -p "$B"
 # -k: a target that does not build fails alone, the others still run
-if ! make -s -k -f tests/fuzz/fuzz.mk -j"${FUZZ_MAKE_JOBS:-2}" >"$B/build.log" 2>&1; then
+# shellcheck disable=SC2046
+if ! make -s -k -f tests/fuzz/fuzz.mk -j"${FUZZ_MAKE_JOBS:-2}" \
+	$(printf "$B/fuzz_%s " $targets) >"$B/build.log" 2>&1; then
 	grep -E 'error|Error' "$B/build.log" | head -n 20 >&2
 	echo "fuzz: the build failed for some targets (log: $B/build.log)"
 fi
-targets=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_\(.*\)\.c|\1|')}
 for t in $targets; do rm -f "$B/logs/$t.status"; done
 printf '%s\n' $targets | xargs -P "${FUZZ_JOBS:-1}" -I{} sh "$top/tests/fuzz/run.sh" --one {} "$secs"
 failed=0
