@@ -192,14 +192,20 @@ static int looks_like_email(const char *data, size_t len)
 	return nknown >= 2 && nstrong >= 1;
 }
 
-/* mbox: "From sender date" and then a header line. */
+/* mbox: "From sender Wed Sep 15 10:00:00 2021" (a time of day in it: prose
+ * starting with "From " has none) and then a header line. */
 static int looks_like_mbox(const char *data, size_t len)
 {
 	size_t pos = 0, n;
 	const char *line;
 	if (!next_line(data, len, &pos, &line, &n) || n < 6 || memcmp(line, "From ", 5) != 0)
 		return 0;
-	return next_line(data, len, &pos, &line, &n) && header_name(line, n) > 0;
+	int time = 0;
+	for (size_t i = 2; i + 2 < n && !time; i++)
+		time = line[i] == ':' && line[i - 1] >= '0' && line[i - 1] <= '9' &&
+		       line[i + 1] >= '0' && line[i + 1] <= '9' && line[i + 2] >= '0' &&
+		       line[i + 2] <= '9';
+	return time && next_line(data, len, &pos, &line, &n) && header_name(line, n) > 0;
 }
 
 /* "<!doctype html" or "<html" first, after comments and an XML declaration. */
