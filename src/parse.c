@@ -391,32 +391,3 @@ parse_result_t parse_document(const parse_input_t *in, ldoc_emit_fn emit, const 
 	known.format = FMT_TEXT;
 	return parse_text(&known, emit, reason);
 }
-
-/* TEMPORARY stand-ins until parse_html.c and parse_email.c (branch
- * feat-markup) land; the real definitions override these in liblode.so.
- * Delete this block when they are merged: with liblode.a a weak definition
- * keeps ld from pulling the real object out of the archive, so ./lode and
- * the tests would silently keep the stubs (test_parse checks for this). */
-__attribute__((weak)) parse_result_t parse_html(const parse_input_t *in, ldoc_emit_fn emit,
-						const char **reason)
-{
-	(void)in, (void)emit;
-	*reason = "format not built";
-	return PARSE_FAILED;
-}
-
-__attribute__((weak)) parse_result_t parse_email(const parse_input_t *in, ldoc_emit_fn emit,
-						 const char **reason)
-{
-	(void)in, (void)emit;
-	*reason = "format not built";
-	return PARSE_FAILED;
-}
-
-__attribute__((weak)) parse_result_t parse_mbox(const parse_input_t *in, ldoc_emit_fn emit,
-						const char **reason)
-{
-	(void)in, (void)emit;
-	*reason = "format not built";
-	return PARSE_FAILED;
-}
