@@ -202,9 +202,12 @@ static int group_finish(qp_t *p, group_t *g, qnode_t **out)
 		if (!base && !(base = node_new(p, Q_ALL, QF_BODY)))
 			goto fail;
 		nvec_t kids = {0};
-		if (vec_push_flat(p, &kids, base, Q_AND_NOT))
-			goto fail;
+		qnode_t *b0 = base;
 		base = NULL;
+		if (vec_push_flat(p, &kids, b0, Q_AND_NOT)) {
+			vec_free(&kids);
+			goto fail;
+		}
 		for (size_t i = 0; i < g->excl.n; i++) {
 			qnode_t *x = g->excl.v[i];
 			g->excl.v[i] = NULL;
