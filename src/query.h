@@ -15,6 +15,12 @@
  * containing "and"/"or" stays words. Words go through tok_run(), so a query
  * word is exactly what the same word in a document became: one that splits into
  * several tokens ("war-torn", "U.S.", CJK) becomes a phrase of them.
+ * A field applies to a word, a "phrase" or a (group): title:(solar OR wind).
+ * Field names are lower case and must be followed by a value without a space;
+ * anything else with a colon ("foo:bar", "https://x.y") is just words.
+ * With the default AND, +x is x and -x / NOT x exclude; with QP_DEFAULT_OR,
+ * plain words are optional, +x required (Q_AND_MAYBE), -x excluded.
+ * Parentheses (and field prefixes) nest at most QP_MAX_DEPTH deep.
  */
 #ifndef LODE_QUERY_H
 #define LODE_QUERY_H
@@ -23,7 +29,10 @@
 typedef enum {
 	Q_TERM,      /* text: one folded token (unstemmed) */
 	Q_PHRASE,    /* kids: Q_TERMs, consecutive positions */
-	Q_NEAR,      /* kids: Q_TERM/Q_PHRASE, within window words, any order */
+	Q_NEAR,      /* kids: Q_TERM/Q_PHRASE, any order, at most window other words
+		      * between them: all of their words lie within window + (the
+		      * number of words in kids) consecutive positions (so Xapian's
+		      * OP_NEAR window is window + that count) */
 	Q_AND,       /* kids */
 	Q_OR,        /* kids */
 	Q_AND_NOT,   /* kids[0] AND NOT (kids[1] OR ...) ; a lone NOT x becomes ALL AND_NOT x */
@@ -31,6 +40,7 @@ typedef enum {
 	Q_FILTER,    /* field is boolean (lang, tag, format, id): text is the folded value */
 	Q_DATE,      /* date_lo/date_hi "YYYYMMDD" ("" = open) */
 	Q_ALL,       /* every document */
+	Q_AND_MAYBE, /* kids[0] must match; kids[1..] only add weight (QP_DEFAULT_OR with +x) */
 } qtype_t;
 
 typedef enum {
@@ -43,7 +53,8 @@ typedef struct qnode {
 	qfield_t field;        /* for TERM/PHRASE/NEAR/WILDCARD/FILTER */
 	char *text;            /* NUL-terminated, owned */
 	size_t len;
-	int tok_flags;         /* Q_TERM: the tokenizer's flags (TOK_NUMBER, TOK_CJK) for stemming */
+	int tflags;            /* Q_TERM: the tokenizer's TOK_NUMBER / TOK_CJK flags, so the
+				* term is stemmed exactly as the indexer stemmed it */
 	unsigned window;       /* Q_NEAR */
 	char date_lo[9], date_hi[9];
 	struct qnode **kids;
@@ -57,6 +68,10 @@ typedef enum {
 	QP_NOMEM = 3,
 } qp_result_t;
 
+#define QP_MAX_DEPTH 40      /* nested parentheses / field prefixes */
+#define QP_NEAR_DEFAULT 10
+#define QP_NEAR_MAX 1000
+
 enum {
 	QP_DEFAULT_OR = 1,  /* implicit operator OR instead of AND */
 	QP_LITERAL = 2,     /* no syntax at all: every word a term (never fails but EMPTY) */
@@ -66,8 +81,12 @@ enum {
  * with qnode_free). On QP_SYNTAX *err is a static message. */
 qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const char **err);
 void qnode_free(qnode_t *n);
-/* A readable dump for tests: (AND (TERM war) (PHRASE war torn)) */
-char *qnode_describe(const qnode_t *n); /* malloc'd */
+/* A readable, canonical dump for tests, malloc'd (NULL when out of memory):
+ *   (AND (TERM war) (PHRASE war torn))   (OR (TERM title:solar) (WILDCARD sol))
+ *   (NEAR/10 (TERM a) (PHRASE b c))      (AND_NOT (ALL) (FILTER lang:en))
+ *   (DATE 20210101..20211231)            (AND_MAYBE (TERM a) (TERM b))
+ * A field other than the body is written before the text (title:). */
+char *qnode_describe(const qnode_t *n);
 /* Field prefix of Xapian terms for FIELD ("" for body, "S" title, "A" author,
  * "U" url, "P" path, "L" lang, "K" tag, "T" format, "XID" id). */
 const char *qry_field_prefix(qfield_t f);

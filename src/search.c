@@ -68,7 +68,7 @@ typedef struct {
 static xap_query_t *stemmed_term(compiler_t *c, const char *prefix, const qnode_t *n)
 {
 	size_t sl;
-	const char *stem = stemmer_stem(c->s->stem, n->text, n->len, n->tok_flags, &sl);
+	const char *stem = stemmer_stem(c->s->stem, n->text, n->len, n->tflags, &sl);
 	if (!stem)
 		return NULL;
 	schema_term(&c->term, prefix, stem, sl);

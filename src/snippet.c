@@ -1,0 +1,653 @@
+/* snippet.c - passages of a hit's text around the query's matches; see
+ * snippet.h. snip_match.c says where the matches are; this file cuts the text
+ * into sentence-sized units, picks the windows of units worth showing, and
+ * writes them out with whitespace collapsed and the highlights moved along. */
+#include "snippet.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "normalize.h"
+#include "snip_match.h"
+
+#define SHORT_LINE 40      /* a line this short ends where its newline is (a heading, a list item) */
+#define MAX_PASSAGES 100
+
+typedef struct {
+	size_t start, end; /* first and after last non-space byte */
+	unsigned chars;    /* characters, a whitespace run counting one */
+	int cont;          /* a piece of a long sentence, not its start */
+} unit_t;
+
+typedef struct {
+	unit_t *v;
+	size_t n, cap;
+} units_t;
+
+/* --------------------------------------------------- characters and text */
+
+static int is_space_cp(int cp)
+{
+	/* controls too: they would only garble a terminal */
+	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+/* Closing quotes and brackets that may follow a sentence's final stop. */
+static int is_closer(int cp)
+{
+	return cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == '}' || cp == 0x2019 ||
+	       cp == 0x201D || cp == 0xBB || cp == 0x300D || cp == 0x300F || cp == 0xFF09;
+}
+
+static int invalid_at(const char *s, size_t n, int *cp, size_t *k)
+{
+	*k = norm_decode(s, n, cp);
+	return *cp == 0xFFFD && *k == 1;
+}
+
+/* Does the text at S start with a lower-case letter (the sentence goes on)? */
+static int starts_lower(const char *s, size_t n)
+{
+	int cp;
+	if (!n)
+		return 0;
+	norm_decode(s, n, &cp);
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/* Does the line at S start like a list item, heading or quote? */
+static int block_start(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (!n)
+		return 0;
+	if (strchr("-*#>+", s[0]) || (n >= 3 && !memcmp(s, "\xE2\x80\xA2", 3)))
+		return 1;
+	while (i < n && i < 4 && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i > 0 && i < n && (s[i] == '.' || s[i] == ')');
+}
+
+/* Is the '.' at DOT the end of an abbreviation or initial ("Mr.", "J.", "U.S.")
+ * rather than of a sentence? UNIT_START bounds the look back. */
+static int abbreviation(const char *t, size_t unit_start, size_t dot)
+{
+	static const char *const abbr[] = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr",
+					   "vs", "no", "fig", "inc", "ltd", "co", "cf", "approx"};
+	size_t b = dot;
+	while (b > unit_start && ((t[b - 1] | 0x20) >= 'a' && (t[b - 1] | 0x20) <= 'z'))
+		b--;
+	size_t n = dot - b;
+	if (n == 1)
+		return 1;
+	for (size_t i = 0; i < sizeof abbr / sizeof *abbr; i++)
+		if (strlen(abbr[i]) == n && !strncasecmp(t + b, abbr[i], n))
+			return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- units */
+
+static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont)
+{
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		unit_t *nv = realloc(u->v, cap * sizeof *nv);
+		if (!nv)
+			return -1;
+		u->v = nv;
+		u->cap = cap;
+	}
+	u->v[u->n++] = (unit_t){start, end, chars, cont};
+	return 0;
+}
+
+/* Cut T into sentences: a stop, maybe closing quotes, then a space before
+ * something that is not lower case (CJK stops need no space); and at
+ * paragraph ends (a blank line; a newline after a short line or before a
+ * list item). */
+static int segment(const char *t, size_t n, units_t *u)
+{
+	size_t i = 0, ustart = 0, uend = 0;
+	unsigned uchars = 0, line_chars = 0;
+	int open = 0, pend = 0; /* pend: 1 after a stop, 2 after a CJK stop */
+	while (i < n) {
+		int cp;
+		size_t k = norm_decode(t + i, n - i, &cp);
+		if (is_space_cp(cp)) {
+			size_t j = i;
+			unsigned nl = 0;
+			while (j < n) {
+				int c2;
+				size_t k2 = norm_decode(t + j, n - j, &c2);
+				if (!is_space_cp(c2))
+					break;
+				nl += c2 == '\n';
+				j += k2;
+			}
+			if (open && (nl >= 2 ||
+				     (nl == 1 && (line_chars < SHORT_LINE || block_start(t + j, n - j))) ||
+				     (pend && !starts_lower(t + j, n - j)))) {
+				if (push_unit(u, ustart, uend, uchars, 0))
+					return -1;
+				open = 0;
+			} else if (open) {
+				uchars++;
+			}
+			if (nl)
+				line_chars = 0;
+			pend = 0;
+			i = j;
+			continue;
+		}
+		if (pend && !is_closer(cp)) {
+			if (pend == 2 && open) {
+				if (push_unit(u, ustart, uend, uchars, 0))
+					return -1;
+				open = 0;
+			}
+			pend = 0; /* "3.14", "U.S.A": no space, no end */
+		}
+		if (!open) {
+			open = 1;
+			ustart = i;
+			uchars = 0;
+		}
+		uchars++;
+		line_chars++;
+		uend = i + k;
+		if (norm_is_sentence_end(cp))
+			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
+		i += k;
+	}
+	if (open && push_unit(u, ustart, uend, uchars, 0))
+		return -1;
+	return 0;
+}
+
+/* Split the sentence T[start, end) of CHARS characters, too long for a
+ * passage, into pieces of at most LIMIT characters that windows can combine
+ * around a match: at the last space far enough into the piece, else between
+ * two characters (CJK, a long URL). */
+static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_t *out)
+{
+	size_t i = s->start, pstart = s->start, pend = s->start, ws_at = 0, ws_next = 0;
+	unsigned pchars = 0, ws_chars = 0;
+	int cont = 0, space = 0;
+	while (i < s->end) {
+		int cp;
+		size_t k = norm_decode(t + i, s->end - i, &cp);
+		if (is_space_cp(cp)) {
+			if (!space) {
+				ws_at = i;
+				ws_chars = pchars++;
+			}
+			space = 1;
+			i += k;
+			ws_next = i;
+			continue;
+		}
+		space = 0;
+		if (pchars >= limit) {
+			if (ws_next > pstart && ws_chars >= limit / 3) {
+				if (push_unit(out, pstart, ws_at, ws_chars, cont))
+					return -1;
+				pstart = ws_next;
+				pchars -= ws_chars + 1;
+			} else {
+				if (push_unit(out, pstart, pend, pchars, cont))
+					return -1;
+				pstart = i;
+				pchars = 0;
+			}
+			cont = 1;
+			ws_next = 0;
+		}
+		pchars++;
+		pend = i + k;
+		i += k;
+	}
+	return push_unit(out, pstart, pend, pchars, cont);
+}
+
+/* The units windows are made of: sentences, the long ones in pieces. */
+static int make_units(const char *t, size_t n, unsigned plen, units_t *u)
+{
+	units_t sent = {0};
+	int rc = segment(t, n, &sent);
+	for (size_t i = 0; i < sent.n && rc == 0; i++) {
+		if (sent.v[i].chars <= plen)
+			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0);
+		else
+			rc = split_sentence(t, &sent.v[i], plen > 1 ? plen / 2 : 1, u);
+	}
+	free(sent.v);
+	return rc;
+}
+
+/* -------------------------------------------------------------- choosing */
+
+typedef struct {
+	const units_t *u;
+	const snip_occs_t *occ;
+	snip_matcher_t *m;
+	size_t *wend;        /* per unit: the last unit of the window starting there */
+	size_t *ofirst;      /* per unit: the first occurrence starting at or after it */
+	unsigned *seen, *reps, epoch;
+	unsigned char *covered; /* items already shown in a chosen passage */
+	size_t chosen[MAX_PASSAGES][2];
+	size_t nchosen;
+} chooser_t;
+
+static double min_d(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+/* Score of units A..B: each distinct item its weight (less when a chosen
+ * passage shows it already), repeats a little, different items close
+ * together a bonus. Then a hair more when the first unit is a sentence with a
+ * match, so the passage starts with the sentence that matters, or when the
+ * window is the whole text; a little less when it starts inside a sentence,
+ * and then the more the matches are in its middle. */
+static double score(chooser_t *c, size_t a, size_t b)
+{
+	const unit_t *ua = &c->u->v[a];
+	size_t lo = ua->start, hi = c->u->v[b].end;
+	const snip_occ_t *prev = NULL;
+	double sum = 0, wprev = 0, bonus = 0;
+	size_t first = 0, last = 0;
+	c->epoch++;
+	for (size_t i = c->ofirst[a]; i < c->occ->n && c->occ->v[i].start < hi; i++) {
+		const snip_occ_t *o = &c->occ->v[i];
+		if (o->start < lo || o->end > hi)
+			continue;
+		if (!prev)
+			first = o->start;
+		if (o->end > last)
+			last = o->end;
+		double w = snip_item_weight(c->m, o->item) * (c->covered[o->item] ? 0.3 : 1.0);
+		if (c->seen[o->item] != c->epoch) {
+			c->seen[o->item] = c->epoch;
+			c->reps[o->item] = 0;
+			sum += w;
+			if (o->start < ua->end && !ua->cont)
+				bonus += 0.01;
+		} else if (c->reps[o->item]++ < 2) {
+			sum += 0.1 * w;
+		}
+		if (prev && prev->item != o->item && o->pos_lo <= prev->pos_hi + 5)
+			sum += 0.3 * min_d(w, wprev);
+		prev = o;
+		wprev = w;
+	}
+	if (sum <= 0)
+		return 0;
+	if (a == 0 && b + 1 == c->u->n)
+		bonus += 0.015;
+	if (ua->cont) {
+		/* inside a long sentence: the matches in the middle */
+		double off = ((double)(first + last) - (double)(lo + hi)) / 2 / (double)(hi - lo + 1);
+		bonus += 0.005 * (1 - 2 * (off < 0 ? -off : off));
+	}
+	return (sum + bonus) * (ua->cont ? 0.9 : 1.0);
+}
+
+/* The window starting at unit I, shortened so it does not run into a chosen
+ * passage; 0 when I is inside one. */
+static int window(const chooser_t *c, size_t i, size_t *end)
+{
+	*end = c->wend[i];
+	for (size_t k = 0; k < c->nchosen; k++) {
+		if (i >= c->chosen[k][0] && i <= c->chosen[k][1])
+			return 0;
+		if (c->chosen[k][0] > i && c->chosen[k][0] <= *end)
+			*end = c->chosen[k][0] - 1;
+	}
+	return 1;
+}
+
+static void mark_covered(chooser_t *c, size_t a, size_t b)
+{
+	size_t lo = c->u->v[a].start, hi = c->u->v[b].end;
+	for (size_t i = c->ofirst[a]; i < c->occ->n && c->occ->v[i].start < hi; i++)
+		if (c->occ->v[i].start >= lo && c->occ->v[i].end <= hi)
+			c->covered[c->occ->v[i].item] = 1;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Pick up to MAXP windows of units, best first, each scored against what the
+ * ones before it show already; then put them in document order. */
+static int choose(chooser_t *c, unsigned plen, unsigned maxp)
+{
+	const units_t *u = c->u;
+	size_t nitems = (c->m ? snip_nitems(c->m) : 0) + 1;
+	c->wend = malloc(u->n * sizeof *c->wend);
+	c->ofirst = malloc(u->n * sizeof *c->ofirst);
+	c->seen = calloc(nitems, sizeof *c->seen);
+	c->reps = calloc(nitems, sizeof *c->reps);
+	c->covered = calloc(nitems, 1);
+	if (!c->wend || !c->ofirst || !c->seen || !c->reps || !c->covered)
+		return -1;
+	/* Windows of whole units of about PLEN characters; a short unit takes
+	 * the next one along even when that makes the window a little long. */
+	size_t j = 0, o = 0;
+	unsigned long total = u->v[0].chars;
+	for (size_t i = 0; i < u->n; i++) {
+		if (i > 0 && j < i) {
+			j = i;
+			total = u->v[i].chars;
+		} else if (i > 0) {
+			total -= u->v[i - 1].chars + 1;
+		}
+		while (j + 1 < u->n && (total + 1 + u->v[j + 1].chars <= plen + plen / 4 ||
+					total < plen / 2)) {
+			j++;
+			total += 1 + u->v[j].chars;
+		}
+		c->wend[i] = j;
+		while (o < c->occ->n && c->occ->v[o].start < u->v[i].start)
+			o++;
+		c->ofirst[i] = o;
+	}
+	if (maxp > MAX_PASSAGES)
+		maxp = MAX_PASSAGES;
+	while (c->nchosen < maxp) {
+		double best = 0;
+		size_t bi = 0, be = 0;
+		for (size_t i = 0; i < u->n; i++) {
+			size_t end;
+			if (!window(c, i, &end))
+				continue;
+			double s = score(c, i, end);
+			if (s > best + 1e-9) {
+				best = s;
+				bi = i;
+				be = end;
+			}
+		}
+		if (best <= 0)
+			break;
+		c->chosen[c->nchosen][0] = bi;
+		c->chosen[c->nchosen][1] = be;
+		c->nchosen++;
+		mark_covered(c, bi, be);
+	}
+	if (!c->nchosen) { /* no match: the text's first sentences */
+		c->chosen[0][0] = 0;
+		c->chosen[0][1] = c->wend[0];
+		c->nchosen = 1;
+	}
+	qsort(c->chosen, c->nchosen, sizeof c->chosen[0], cmp_range);
+	return 0;
+}
+
+/* ------------------------------------------------------------- passages */
+
+/* Passage text for T[start, end): whitespace runs become one space, invalid
+ * bytes U+FFFD; the matches inside become highlight spans on the new text
+ * (merged where they overlap, clipped at the edges). */
+static int make_passage(const char *t, size_t start, size_t end, const snip_occs_t *occ,
+			snip_passage_t *p)
+{
+	snip_span_t *sp = NULL;
+	size_t nsp = 0, cap = 0;
+	/* the occurrences touching the passage, merged: source offsets */
+	size_t lo = 0, hi = occ->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (occ->v[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t back = 0; back < 16 && lo > 0 && occ->v[lo - 1].end > start; back++)
+		lo--; /* a phrase that begins before the passage */
+	for (size_t i = lo; i < occ->n && occ->v[i].start < end; i++) {
+		size_t s = occ->v[i].start > start ? occ->v[i].start : start;
+		size_t e = occ->v[i].end < end ? occ->v[i].end : end;
+		if (e <= s)
+			continue;
+		if (nsp && s < sp[nsp - 1].end) {
+			if (e > sp[nsp - 1].end)
+				sp[nsp - 1].end = e;
+			continue;
+		}
+		if (nsp == cap) {
+			cap = cap ? cap * 2 : 8;
+			snip_span_t *ns = realloc(sp, cap * sizeof *sp);
+			if (!ns) {
+				free(sp);
+				return -1;
+			}
+			sp = ns;
+		}
+		sp[nsp++] = (snip_span_t){s, e};
+	}
+	/* copy, moving each span boundary to where its byte lands */
+	buf_t b = BUF_INIT;
+	size_t i = start, ns = 0, ne = 0;
+	int space = 0;
+	while (i < end) {
+		int cp;
+		size_t k;
+		int bad = invalid_at(t + i, end - i, &cp, &k);
+		if (!bad && is_space_cp(cp)) {
+			space = 1;
+			i += k;
+			continue;
+		}
+		if (space && b.len)
+			buf_addc(&b, ' ');
+		space = 0;
+		for (; ns < nsp && sp[ns].start <= i; ns++)
+			sp[ns].start = b.len;
+		if (bad)
+			buf_add(&b, "\xEF\xBF\xBD", 3);
+		else
+			buf_add(&b, t + i, k);
+		i += k;
+		for (; ne < ns && sp[ne].end <= i; ne++)
+			sp[ne].end = b.len;
+	}
+	for (; ns < nsp; ns++)
+		sp[ns].start = b.len;
+	for (; ne < nsp; ne++)
+		sp[ne].end = b.len;
+	if (!(p->text = buf_detach(&b, &p->len))) {
+		free(sp);
+		return -1;
+	}
+	p->hl = sp;
+	p->nhl = nsp;
+	return 0;
+}
+
+static unsigned count_lines(const char *t, size_t from, size_t to)
+{
+	unsigned n = 0;
+	const char *s = t + from, *e = t + to;
+	while (s < e && (s = memchr(s, '\n', (size_t)(e - s)))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+/* LEN cut to the scan cap, never inside a UTF-8 sequence. */
+static size_t scan_len(const char *t, size_t len)
+{
+	if (len <= SNIP_SCAN_CAP)
+		return len;
+	size_t n = SNIP_SCAN_CAP;
+	while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* T itself when it is valid UTF-8 (the tokenizer needs that), else a copy
+ * with each invalid byte made '?', offsets unchanged. *copy is what to free. */
+static const char *tokenizable(const char *t, size_t n, char **copy)
+{
+	size_t i = 0, k;
+	int cp;
+	*copy = NULL;
+	while (i < n && !invalid_at(t + i, n - i, &cp, &k))
+		i += k;
+	if (i >= n)
+		return t;
+	if (!(*copy = malloc(n + 1)))
+		return NULL;
+	memcpy(*copy, t, n);
+	for (; i < n; i += k)
+		if (invalid_at(t + i, n - i, &cp, &k))
+			(*copy)[i] = '?';
+	return *copy;
+}
+
+static int find(snip_matcher_t *m, qfield_t field, const char *t, size_t n, snip_occs_t *occ)
+{
+	char *copy;
+	const char *tt = tokenizable(t, n, &copy);
+	if (!tt)
+		return -1;
+	int rc = m ? snip_find(m, field, tt, n, occ) : 0;
+	free(copy);
+	return rc;
+}
+
+int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
+	       snip_result_t *out)
+{
+	unsigned plen = o && o->passage_len ? o->passage_len : 200;
+	unsigned maxp = o && o->max_passages ? o->max_passages : 2;
+	snip_occs_t occ = {0};
+	units_t u = {0};
+	chooser_t c = {0};
+	int rc = -1;
+	out->p = NULL;
+	out->n = 0;
+	if (!text)
+		return 0;
+	size_t n = scan_len(text, len);
+	if (find(m, QF_BODY, text, n, &occ) || make_units(text, n, plen, &u))
+		goto done;
+	if (u.n == 0) {
+		rc = 0;
+		goto done;
+	}
+	c.u = &u;
+	c.occ = &occ;
+	c.m = m;
+	if (choose(&c, plen, maxp))
+		goto done;
+	if (!(out->p = calloc(c.nchosen, sizeof *out->p)))
+		goto done;
+	size_t at = 0;
+	unsigned line = 1;
+	for (size_t k = 0; k < c.nchosen; k++, out->n++) {
+		snip_passage_t *p = &out->p[k];
+		size_t s = u.v[c.chosen[k][0]].start, e = u.v[c.chosen[k][1]].end;
+		if (make_passage(text, s, e, &occ, p))
+			goto done;
+		line += count_lines(text, at, s);
+		at = s;
+		p->line = line;
+		p->cut_before = c.chosen[k][0] > 0;
+		p->cut_after = c.chosen[k][1] + 1 < u.n || n < len;
+	}
+	rc = 0;
+done:
+	if (rc)
+		snip_result_free(out);
+	free(occ.v);
+	free(u.v);
+	free(c.wend);
+	free(c.ofirst);
+	free(c.seen);
+	free(c.reps);
+	free(c.covered);
+	return rc;
+}
+
+int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, size_t len,
+			 snip_result_t *out)
+{
+	snip_occs_t occ = {0};
+	int rc = -1;
+	out->n = 0;
+	if (!text)
+		text = "", len = 0;
+	size_t n = scan_len(text, len), s = 0, e = n;
+	if (!(out->p = calloc(1, sizeof *out->p)))
+		return -1;
+	if (find(m, field, text, n, &occ))
+		goto done;
+	/* skip leading space for the line number (make_passage drops it anyway) */
+	while (s < e) {
+		int cp;
+		size_t k = norm_decode(text + s, e - s, &cp);
+		if (!is_space_cp(cp) || (cp == 0xFFFD && k == 1))
+			break;
+		s += k;
+	}
+	if (make_passage(text, s, e, &occ, &out->p[0]))
+		goto done;
+	out->n = 1;
+	out->p[0].line = 1 + count_lines(text, 0, s);
+	out->p[0].cut_after = n < len;
+	rc = 0;
+done:
+	if (rc)
+		snip_result_free(out);
+	free(occ.v);
+	return rc;
+}
+
+void snip_result_free(snip_result_t *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; r->p && i < r->n; i++) {
+		free(r->p[i].text);
+		free(r->p[i].hl);
+	}
+	free(r->p);
+	r->p = NULL;
+	r->n = 0;
+}
+
+char *snip_render_markers(const snip_result_t *r)
+{
+	buf_t b = BUF_INIT;
+	buf_adds(&b, "");
+	for (size_t i = 0; i < r->n; i++) {
+		const snip_passage_t *p = &r->p[i];
+		if (i > 0)
+			buf_adds(&b, " ... ");
+		else if (p->cut_before)
+			buf_adds(&b, "... ");
+		size_t at = 0;
+		for (size_t h = 0; h < p->nhl; h++) {
+			buf_add(&b, p->text + at, p->hl[h].start - at);
+			buf_addc(&b, '[');
+			buf_add(&b, p->text + p->hl[h].start, p->hl[h].end - p->hl[h].start);
+			buf_addc(&b, ']');
+			at = p->hl[h].end;
+		}
+		buf_add(&b, p->text + at, p->len - at);
+		if (i + 1 == r->n && p->cut_after)
+			buf_adds(&b, " ...");
+	}
+	return buf_detach(&b, NULL);
+}
