@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "query.h"
@@ -241,8 +242,12 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 
 /* ------------------------------------------------------------- open */
 
+/* 1 when PATH is a regular file: a Xapian stub (*is_list 0) or a shard list. */
 static int is_stub_or_list(const char *path, int *is_list)
 {
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
