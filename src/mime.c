@@ -253,10 +253,25 @@ static void decode_word(char enc, const char *t, size_t n, buf_t *raw)
 	}
 }
 
+/* enc_to_utf8 for header text: control bytes that make it look binary
+ * are dropped and the rest converted, rather than losing the whole value. */
+static void header_utf8(const char *s, size_t n, const char *cs, buf_t *res)
+{
+	if (!n || enc_to_utf8(s, n, cs, res) != ENC_BINARY)
+		return;
+	buf_t clean = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] >= 0x20 && s[i] != 0x7F) || s[i] == '\t')
+			buf_addc(&clean, s[i]);
+	if (clean.len)
+		enc_to_utf8(clean.p, clean.len, cs, res);
+	res->oom |= clean.oom;
+	buf_free(&clean);
+}
+
 static void flush_raw(buf_t *raw, const char *cs, buf_t *res)
 {
-	if (raw->len)
-		enc_to_utf8(raw->p, raw->len, cs[0] ? cs : NULL, res);
+	header_utf8(raw->p, raw->len, cs[0] ? cs : NULL, res);
 	buf_reset(raw);
 }
 
@@ -306,7 +321,7 @@ void mime_decode_header(const char *val, size_t vlen, buf_t *out)
 		/* Blanks between two encoded words are not text (RFC 2047 6.2). */
 		if (plain < q && !(after_word && all_space(plain, (size_t)(q - plain)))) {
 			flush_raw(&raw, pend_cs, &res);
-			enc_to_utf8(plain, (size_t)(q - plain), NULL, &res);
+			header_utf8(plain, (size_t)(q - plain), NULL, &res);
 		}
 		/* Words in one charset are joined before conversion: mailers
 		 * split multi-byte characters across them. */
@@ -319,7 +334,7 @@ void mime_decode_header(const char *val, size_t vlen, buf_t *out)
 	}
 	flush_raw(&raw, pend_cs, &res);
 	if (plain < end)
-		enc_to_utf8(plain, (size_t)(end - plain), NULL, &res);
+		header_utf8(plain, (size_t)(end - plain), NULL, &res);
 	collapse(res.p ? res.p : "", res.len, out);
 	out->oom |= raw.oom | res.oom;
 	buf_free(&raw);

@@ -83,16 +83,17 @@ static void from_author(const char *val, size_t vlen, buf_t *out)
 	const char *lt = NULL, *e = val + vlen;
 	int quoted = 0, angle = 0;
 	for (const char *p = val; p < e; p++) {
-		if (*p == '\\' && quoted && p + 1 < e)
+		if (*p == '\\' && quoted && p + 1 < e) {
 			p++;
-		else if (*p == '"')
+		} else if (*p == '"') {
 			quoted = !quoted;
-		else if (!quoted && *p == '<' && !lt)
-			lt = p, angle = 1;
-		else if (!quoted && *p == '>')
+		} else if (!quoted && *p == '<' && !lt) {
+			lt = p;
+			angle = 1;
+		} else if (!quoted && *p == '>') {
 			angle = 0;
-		else if (!quoted && !angle && *p == ',') {
-			e = p;
+		} else if (!quoted && !angle && *p == ',') {
+			e = p; /* only the first mailbox */
 			break;
 		}
 	}

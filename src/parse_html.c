@@ -460,7 +460,7 @@ static int run_parser(hstate_t *st, const char *s, size_t len)
 	size_t off = 0;
 	while (off < len && !st->doc->cut_line) {
 		size_t n = chunk_len(s + off, len - off);
-		if (n > 1u << 30)
+		if (n > 1u << 30) /* htmlParseChunk counts in int */
 			n = 1u << 30;
 		htmlParseChunk(ctxt, s + off, (int)n, 0);
 		off += n;

@@ -318,8 +318,9 @@ static void take_original_url(char *s, size_t len, buf_t *url)
 }
 
 /* A byline among the first lines of the rendered text: "By AFP",
- * "By Jane Doe and John Roe", "By Jane Doe | Sep 15 2021" -> the name(s). */
-static int find_byline(const char *s, size_t len, buf_t *author)
+ * "By Jane Doe and John Roe", "By Jane Doe | Sep 15 2021" -> the name(s).
+ * The title's own line is not one ("# By Design: a history"). */
+static int find_byline(const char *s, size_t len, const char *title, buf_t *author)
 {
 	size_t pos = 0;
 	int seen = 0;
@@ -331,6 +332,8 @@ static int find_byline(const char *s, size_t len, buf_t *author)
 		if (v.n == 0)
 			continue;
 		seen++;
+		if (title && strlen(title) == v.n && memcmp(title, v.s, v.n) == 0)
+			continue;
 		if (v.n < 4 || !(v.s[0] == 'B' && (v.s[1] == 'y' || v.s[1] == 'Y') && v.s[2] == ' '))
 			continue;
 		span_t name = trim((span_t){ v.s + 3, v.n - 3 });
@@ -428,7 +431,7 @@ parse_result_t parse_markdown(const parse_input_t *in, ldoc_emit_fn emit, const 
 	if (fm.author.len)
 		buf_add(&author, fm.author.p, fm.author.len);
 	else
-		find_byline(txt.s, txt.n, &author);
+		find_byline(txt.s, txt.n, t, &author);
 	char date[11] = "";
 	if (fm.date[0])
 		memcpy(date, fm.date, sizeof date);

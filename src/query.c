@@ -10,7 +10,6 @@
  * which the operators around it simply drop. */
 #include "query.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,9 +202,12 @@ static int group_finish(qp_t *p, group_t *g, qnode_t **out)
 		if (!base && !(base = node_new(p, Q_ALL, QF_BODY)))
 			goto fail;
 		nvec_t kids = {0};
-		if (vec_push_flat(p, &kids, base, Q_AND_NOT))
-			goto fail;
+		qnode_t *b0 = base;
 		base = NULL;
+		if (vec_push_flat(p, &kids, b0, Q_AND_NOT)) {
+			vec_free(&kids);
+			goto fail;
+		}
 		for (size_t i = 0; i < g->excl.n; i++) {
 			qnode_t *x = g->excl.v[i];
 			g->excl.v[i] = NULL;
@@ -278,6 +280,17 @@ static int digits(const char *s, size_t n, int *v)
 	return 0;
 }
 
+/* "YYYYMMDD" for a year of four digits. */
+static void put_ymd(char out[9], int y, int m, int d)
+{
+	int v[3] = {y, m, d}, width[3] = {4, 2, 2};
+	char *o = out;
+	for (int i = 0; i < 3; i++)
+		for (int k = width[i] - 1, div = i ? 10 : 1000; k >= 0; k--, div /= 10)
+			*o++ = (char)('0' + v[i] / div % 10);
+	*o = '\0';
+}
+
 /* YYYY, YYYY-MM or YYYY-MM-DD: the first and last day it covers. */
 static int parse_ymd(const char *s, size_t len, char lo[9], char hi[9])
 {
@@ -289,8 +302,8 @@ static int parse_ymd(const char *s, size_t len, char lo[9], char hi[9])
 	if (len == 10 && (s[7] != '-' || digits(s + 8, 2, &d) || d < 1 ||
 			  d > days_in_month(y, m)))
 		return -1;
-	snprintf(lo, 9, "%04d%02d%02d", y, m ? m : 1, d ? d : 1);
-	snprintf(hi, 9, "%04d%02d%02d", y, m ? m : 12, d ? d : days_in_month(y, m ? m : 12));
+	put_ymd(lo, y, m ? m : 1, d ? d : 1);
+	put_ymd(hi, y, m ? m : 12, d ? d : days_in_month(y, m ? m : 12));
 	return 0;
 }
 

@@ -140,8 +140,8 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 	p = (const unsigned char *)data;
 	while (p < end) {
 		unsigned char key = *p++;
-		uint64_t n;
-		get_varint(&p, end, &n);
+		uint64_t n = 0;
+		get_varint(&p, end, &n); /* validated by the first pass */
 		const char *s = store->p + store->len;
 		switch (key) {
 		case 'h': r->hash = num_of(p, n); break;
@@ -150,7 +150,7 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 		case 'l': r->line = (unsigned)num_of(p, n); break;
 		case 'X': {
 			const unsigned char *q = p;
-			uint64_t raw;
+			uint64_t raw = 0;
 			get_varint(&q, p + n, &raw);
 			uLongf got = (uLongf)raw;
 			if (uncompress((Bytef *)store->p + store->len, &got, q, (uLong)(p + n - q)) != Z_OK ||

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "query.h"
@@ -210,7 +211,8 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 		return compile_list(c, n, XAP_OP_AND);
 	case Q_OR:
 		return compile_list(c, n, XAP_OP_OR);
-	case Q_AND_NOT: {
+	case Q_AND_NOT:
+	case Q_AND_MAYBE: {
 		xap_query_t *subs[2] = { NULL, NULL };
 		subs[0] = compile(c, n->kids[0]);
 		if (n->nkids == 2) {
@@ -219,7 +221,8 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 			qnode_t rest = { .type = Q_OR, .kids = n->kids + 1, .nkids = n->nkids - 1 };
 			subs[1] = compile_list(c, &rest, XAP_OP_OR);
 		}
-		return combine_free(XAP_OP_AND_NOT, subs, 2, 0);
+		return combine_free(n->type == Q_AND_NOT ? XAP_OP_AND_NOT : XAP_OP_AND_MAYBE,
+				    subs, 2, 0);
 	}
 	case Q_WILDCARD: {
 		const char *pfx = n->field == QF_BODY ? "" : qry_field_prefix(n->field);
@@ -239,8 +242,12 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 
 /* ------------------------------------------------------------- open */
 
+/* 1 when PATH is a regular file: a Xapian stub (*is_list 0) or a shard list. */
 static int is_stub_or_list(const char *path, int *is_list)
 {
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;

@@ -412,7 +412,7 @@ static int cmp_u64(const void *a, const void *b)
  * next primary one), drop duplicates, and index them by word. */
 static int index_hits(scan_t *sc)
 {
-	if (sc->nhits > 1) /* hits is NULL when there are none: qsort(NULL, 0) is undefined */
+	if (sc->nhits)
 		qsort(sc->hits, sc->nhits, sizeof *sc->hits, cmp_hit);
 	size_t n = 0;
 	for (size_t i = 0; i < sc->nhits; i++)
@@ -586,7 +586,7 @@ int snip_find(snip_matcher_t *m, qfield_t field, const char *text, size_t len, s
 		if (item_applies(&m->items[m->nears[i].first], field) &&
 		    near_occs(&sc, &m->nears[i], out))
 			goto done;
-	if (out->n > 1)
+	if (out->n)
 		qsort(out->v, out->n, sizeof *out->v, cmp_occ);
 	rc = 0;
 done:

@@ -19,6 +19,7 @@
 typedef struct {
 	size_t start, end; /* first and after last non-space byte */
 	unsigned chars;    /* characters, a whitespace run counting one */
+	int cont;          /* a piece of a long sentence, not its start */
 } unit_t;
 
 typedef struct {
@@ -92,7 +93,7 @@ static int abbreviation(const char *t, size_t unit_start, size_t dot)
 
 /* ---------------------------------------------------------------- units */
 
-static int push_unit(units_t *u, size_t start, size_t end, unsigned chars)
+static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont)
 {
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 64;
@@ -102,19 +103,18 @@ static int push_unit(units_t *u, size_t start, size_t end, unsigned chars)
 		u->v = nv;
 		u->cap = cap;
 	}
-	u->v[u->n++] = (unit_t){start, end, chars};
+	u->v[u->n++] = (unit_t){start, end, chars, cont};
 	return 0;
 }
 
-/* Cut T into units: sentences (a stop, maybe closing quotes, then a space
- * before something that is not lower case; CJK stops need no space),
- * paragraphs (blank lines; a newline after a short line or before a list
- * item), and pieces of at most PLEN characters of longer sentences, cut at
- * the last space when there is one far enough in, else between characters. */
-static int segment(const char *t, size_t n, unsigned plen, units_t *u)
+/* Cut T into sentences: a stop, maybe closing quotes, then a space before
+ * something that is not lower case (CJK stops need no space); and at
+ * paragraph ends (a blank line; a newline after a short line or before a
+ * list item). */
+static int segment(const char *t, size_t n, units_t *u)
 {
-	size_t i = 0, ustart = 0, uend = 0, ws_at = 0, ws_next = 0;
-	unsigned uchars = 0, ws_chars = 0, line_chars = 0;
+	size_t i = 0, ustart = 0, uend = 0;
+	unsigned uchars = 0, line_chars = 0;
 	int open = 0, pend = 0; /* pend: 1 after a stop, 2 after a CJK stop */
 	while (i < n) {
 		int cp;
@@ -130,18 +130,14 @@ static int segment(const char *t, size_t n, unsigned plen, units_t *u)
 				nl += c2 == '\n';
 				j += k2;
 			}
-			if (open) {
-				if (nl >= 2 || (nl == 1 && (line_chars < SHORT_LINE ||
-							    block_start(t + j, n - j))) ||
-				    (pend && !starts_lower(t + j, n - j))) {
-					if (push_unit(u, ustart, uend, uchars))
-						return -1;
-					open = 0;
-				} else {
-					ws_at = i;
-					ws_next = j;
-					ws_chars = uchars++;
-				}
+			if (open && (nl >= 2 ||
+				     (nl == 1 && (line_chars < SHORT_LINE || block_start(t + j, n - j))) ||
+				     (pend && !starts_lower(t + j, n - j)))) {
+				if (push_unit(u, ustart, uend, uchars, 0))
+					return -1;
+				open = 0;
+			} else if (open) {
+				uchars++;
 			}
 			if (nl)
 				line_chars = 0;
@@ -151,7 +147,7 @@ static int segment(const char *t, size_t n, unsigned plen, units_t *u)
 		}
 		if (pend && !is_closer(cp)) {
 			if (pend == 2 && open) {
-				if (push_unit(u, ustart, uend, uchars))
+				if (push_unit(u, ustart, uend, uchars, 0))
 					return -1;
 				open = 0;
 			}
@@ -161,20 +157,6 @@ static int segment(const char *t, size_t n, unsigned plen, units_t *u)
 			open = 1;
 			ustart = i;
 			uchars = 0;
-			ws_next = 0;
-		} else if (uchars >= plen) {
-			if (ws_next > ustart && ws_chars >= plen / 3) {
-				if (push_unit(u, ustart, ws_at, ws_chars))
-					return -1;
-				ustart = ws_next;
-				uchars -= ws_chars + 1;
-			} else {
-				if (push_unit(u, ustart, uend, uchars))
-					return -1;
-				ustart = i;
-				uchars = 0;
-			}
-			ws_next = 0;
 		}
 		uchars++;
 		line_chars++;
@@ -183,9 +165,69 @@ static int segment(const char *t, size_t n, unsigned plen, units_t *u)
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
 	}
-	if (open && push_unit(u, ustart, uend, uchars))
+	if (open && push_unit(u, ustart, uend, uchars, 0))
 		return -1;
 	return 0;
+}
+
+/* Split the sentence T[start, end) of CHARS characters, too long for a
+ * passage, into pieces of at most LIMIT characters that windows can combine
+ * around a match: at the last space far enough into the piece, else between
+ * two characters (CJK, a long URL). */
+static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_t *out)
+{
+	size_t i = s->start, pstart = s->start, pend = s->start, ws_at = 0, ws_next = 0;
+	unsigned pchars = 0, ws_chars = 0;
+	int cont = 0, space = 0;
+	while (i < s->end) {
+		int cp;
+		size_t k = norm_decode(t + i, s->end - i, &cp);
+		if (is_space_cp(cp)) {
+			if (!space) {
+				ws_at = i;
+				ws_chars = pchars++;
+			}
+			space = 1;
+			i += k;
+			ws_next = i;
+			continue;
+		}
+		space = 0;
+		if (pchars >= limit) {
+			if (ws_next > pstart && ws_chars >= limit / 3) {
+				if (push_unit(out, pstart, ws_at, ws_chars, cont))
+					return -1;
+				pstart = ws_next;
+				pchars -= ws_chars + 1;
+			} else {
+				if (push_unit(out, pstart, pend, pchars, cont))
+					return -1;
+				pstart = i;
+				pchars = 0;
+			}
+			cont = 1;
+			ws_next = 0;
+		}
+		pchars++;
+		pend = i + k;
+		i += k;
+	}
+	return push_unit(out, pstart, pend, pchars, cont);
+}
+
+/* The units windows are made of: sentences, the long ones in pieces. */
+static int make_units(const char *t, size_t n, unsigned plen, units_t *u)
+{
+	units_t sent = {0};
+	int rc = segment(t, n, &sent);
+	for (size_t i = 0; i < sent.n && rc == 0; i++) {
+		if (sent.v[i].chars <= plen)
+			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0);
+		else
+			rc = split_sentence(t, &sent.v[i], plen > 1 ? plen / 2 : 1, u);
+	}
+	free(sent.v);
+	return rc;
 }
 
 /* -------------------------------------------------------------- choosing */
@@ -208,35 +250,52 @@ static double min_d(double a, double b)
 }
 
 /* Score of units A..B: each distinct item its weight (less when a chosen
- * passage shows it already), repeats a little, different items close together
- * a bonus, and a hair more when the first unit has a match, so that the
- * passage starts with the sentence that matters. */
+ * passage shows it already), repeats a little, different items close
+ * together a bonus. Then a hair more when the first unit is a sentence with a
+ * match, so the passage starts with the sentence that matters, or when the
+ * window is the whole text; a little less when it starts inside a sentence,
+ * and then the more the matches are in its middle. */
 static double score(chooser_t *c, size_t a, size_t b)
 {
-	size_t lo = c->u->v[a].start, hi = c->u->v[b].end;
+	const unit_t *ua = &c->u->v[a];
+	size_t lo = ua->start, hi = c->u->v[b].end;
 	const snip_occ_t *prev = NULL;
-	double sum = 0, wprev = 0;
+	double sum = 0, wprev = 0, bonus = 0;
+	size_t first = 0, last = 0;
 	c->epoch++;
 	for (size_t i = c->ofirst[a]; i < c->occ->n && c->occ->v[i].start < hi; i++) {
 		const snip_occ_t *o = &c->occ->v[i];
 		if (o->start < lo || o->end > hi)
 			continue;
+		if (!prev)
+			first = o->start;
+		if (o->end > last)
+			last = o->end;
 		double w = snip_item_weight(c->m, o->item) * (c->covered[o->item] ? 0.3 : 1.0);
 		if (c->seen[o->item] != c->epoch) {
 			c->seen[o->item] = c->epoch;
 			c->reps[o->item] = 0;
 			sum += w;
-			if (o->start < c->u->v[a].end)
-				sum += 0.01;
+			if (o->start < ua->end && !ua->cont)
+				bonus += 0.01;
 		} else if (c->reps[o->item]++ < 2) {
-			sum += 0.2 * w;
+			sum += 0.1 * w;
 		}
-		if (prev && prev->item != o->item && (o->pos_lo <= prev->pos_hi + 5))
+		if (prev && prev->item != o->item && o->pos_lo <= prev->pos_hi + 5)
 			sum += 0.3 * min_d(w, wprev);
 		prev = o;
 		wprev = w;
 	}
-	return sum;
+	if (sum <= 0)
+		return 0;
+	if (a == 0 && b + 1 == c->u->n)
+		bonus += 0.015;
+	if (ua->cont) {
+		/* inside a long sentence: the matches in the middle */
+		double off = ((double)(first + last) - (double)(lo + hi)) / 2 / (double)(hi - lo + 1);
+		bonus += 0.005 * (1 - 2 * (off < 0 ? -off : off));
+	}
+	return (sum + bonus) * (ua->cont ? 0.9 : 1.0);
 }
 
 /* The window starting at unit I, shortened so it does not run into a chosen
@@ -342,7 +401,7 @@ static int make_passage(const char *t, size_t start, size_t end, const snip_occs
 			snip_passage_t *p)
 {
 	snip_span_t *sp = NULL;
-	size_t nsp = 0;
+	size_t nsp = 0, cap = 0;
 	/* the occurrences touching the passage, merged: source offsets */
 	size_t lo = 0, hi = occ->n;
 	while (lo < hi) {
@@ -364,12 +423,15 @@ static int make_passage(const char *t, size_t start, size_t end, const snip_occs
 				sp[nsp - 1].end = e;
 			continue;
 		}
-		snip_span_t *ns = realloc(sp, (nsp + 1) * sizeof *sp);
-		if (!ns) {
-			free(sp);
-			return -1;
+		if (nsp == cap) {
+			cap = cap ? cap * 2 : 8;
+			snip_span_t *ns = realloc(sp, cap * sizeof *sp);
+			if (!ns) {
+				free(sp);
+				return -1;
+			}
+			sp = ns;
 		}
-		sp = ns;
 		sp[nsp++] = (snip_span_t){s, e};
 	}
 	/* copy, moving each span boundary to where its byte lands */
@@ -478,7 +540,7 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 	if (!text)
 		return 0;
 	size_t n = scan_len(text, len);
-	if (find(m, QF_BODY, text, n, &occ) || segment(text, n, plen, &u))
+	if (find(m, QF_BODY, text, n, &occ) || make_units(text, n, plen, &u))
 		goto done;
 	if (u.n == 0) {
 		rc = 0;

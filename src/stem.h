@@ -6,15 +6,23 @@
 
 typedef struct stemmer stemmer_t;
 
-/* LANG: a Xapian stemmer name or code ("english", "en", "none").
- * Returns NULL and *errmsg (malloc'd, may be NULL) for an unknown language. */
+/* LANG: a Xapian stemmer name or ISO 639 code ("english", "en", "fr"), or
+ * "none" (no stemming). Returns NULL and *errmsg (malloc'd, caller frees;
+ * errmsg may be NULL) for an unknown language. Caller destroys the result. */
 stemmer_t *stemmer_new(const char *lang, char **errmsg);
+/* Frees ST and every stem it handed out; NULL is a no-op. */
 void stemmer_destroy(stemmer_t *st);
-/* The stem of folded token TOK (flags from tokenize.h). Returns a pointer
- * owned by ST, valid until stemmer_destroy(); *out_len its length.
- * Returns NULL only when out of memory. */
+/* The stem of folded token TOK (flags from tokenize.h): TOK_NUMBER and
+ * TOK_CJK tokens, and every token for "none", come back unchanged.
+ * Returns a NUL-terminated pointer owned by ST, *out_len its length; NULL
+ * only when out of memory. Validity: a stem served by the cache lives until
+ * stemmer_destroy(); tokens returned unchanged, and stems of new words once
+ * the cache is full (1M distinct words), live in a per-call buffer valid
+ * until the next stemmer_stem() on ST. So: copy it if you keep it past the
+ * next call. A cache hit costs one hash and no allocation. */
 const char *stemmer_stem(stemmer_t *st, const char *tok, size_t len, int flags, size_t *out_len);
-/* Canonical Xapian name of the language ("english"), owned by ST. */
+/* Canonical Xapian name of the language ("english" for "en", "none"),
+ * owned by ST. */
 const char *stemmer_lang(const stemmer_t *st);
 /* 1 when LANG is a language Xapian can stem (or "none"). */
 int stemmer_lang_ok(const char *lang);

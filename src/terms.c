@@ -16,6 +16,7 @@ struct terms {
 	buf_t term;     /* scratch: one prefixed term */
 	buf_t data;     /* scratch: the record */
 	buf_t folded;   /* scratch: a folded field value */
+	char *idbuf;    /* the document's id when made up from its file's name */
 };
 
 terms_t *terms_new(const char *lang, char **errmsg)
@@ -42,6 +43,7 @@ void terms_free(terms_t *t)
 	buf_free(&t->term);
 	buf_free(&t->data);
 	buf_free(&t->folded);
+	free(t->idbuf);
 	free(t);
 }
 
@@ -151,7 +153,19 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 		return -1;
 	if (add_bool(t, doc, PFX_FORMAT, d->format, strlen(d->format)))
 		return -1;
-	const char *id = nonempty(d->id) ? d->id : f->fallback_id;
+	/* no id of its own: the file's name, plus the key inside a multi-document file */
+	const char *id = d->id;
+	if (!nonempty(id)) {
+		buf_reset(&t->folded);
+		buf_adds(&t->folded, f->fallback_id ? f->fallback_id : "");
+		if (nonempty(d->subkey)) {
+			buf_addc(&t->folded, '#');
+			buf_adds(&t->folded, d->subkey);
+		}
+		if (t->folded.oom || !(id = t->idbuf = realloc(t->idbuf, t->folded.len + 1)))
+			return -1;
+		memcpy(t->idbuf, t->folded.p, t->folded.len + 1);
+	}
 	if (nonempty(id) && add_bool(t, doc, PFX_ID, id, strlen(id)))
 		return -1;
 

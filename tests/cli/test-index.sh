@@ -34,7 +34,8 @@ run "$LODE" search -i "$IDX" --json sleeper trains
 expect_out "gzip text file indexed" 'night-trains.txt.gz'
 run "$LODE" search -i "$IDX" --json author:weber
 expect_out "e-mail: subject is the title" '"title": "Budget meeting moved to Thursday"'
-expect_out "e-mail: quoted-printable decoded" 'Tomás'
+run "$LODE" search -i "$IDX" -l Tomás
+expect_out "e-mail: quoted-printable decoded" 'budget-meeting.eml'
 run "$LODE" search -i "$IDX" -c format:email
 expect_eq "mbox: one document per message (+1 eml)" "$(cat "$T/out")" "3"
 run "$LODE" search -i "$IDX" --json id:brief-002
