@@ -525,7 +525,8 @@ int date_find_in_text(const char *text, size_t len, unsigned max_lines, char out
 void date_from_time(time_t t, char out[11])
 {
 	struct tm tm;
-	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+	/* compare tm_year itself: tm_year + 1900 overflows int near INT_MAX */
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
 		out[0] = '\0';
 		return;
 	}
