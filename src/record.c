@@ -127,7 +127,10 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 		if (key == 'X') {
 			const unsigned char *q = p;
 			uint64_t raw;
-			if (get_varint(&q, p + n, &raw) || raw > (1u << 31))
+			/* deflate packs at most 1032 bytes into one: a larger claimed
+			 * length is corrupt, and must not size the store (4 GiB) */
+			if (get_varint(&q, p + n, &raw) || raw > (1u << 31) ||
+			    raw > (uint64_t)(p + n - q) * 1032 + 64)
 				return -1;
 			need += raw + 1;
 		} else {
