@@ -6,7 +6,8 @@
 # starts over). The repository is never written to.
 #
 # Before fuzzing, the saved crashes in tests/fuzz/regressions/<target>/ are
-# replayed: a bug that came back fails at once.
+# replayed: a bug that came back fails at once. tests/fuzz/<target>.dict, when
+# there, is the target's libFuzzer dictionary (tokens of its format).
 #
 # Prints one line per target:
 #   fuzz <target>: N execs, cov C, ft F, ok
@@ -34,6 +35,8 @@ if [ "${1:-}" = "--one" ]; then
 	[ "${FUZZ_FRESH:-0}" = 1 ] && rm -rf "$corpus" && mkdir -p "$corpus"
 	[ -d "tests/fuzz/seeds/$t" ] && cp -p "tests/fuzz/seeds/$t"/* "$corpus"/ 2>/dev/null
 	opts="-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1"
+	dict=""
+	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 	# fail WHAT [CRASH_FILE]: print the failure line and stop
 	fail() {
 		crash=${2:-$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)}
@@ -56,7 +59,7 @@ if [ "${1:-}" = "--one" ]; then
 		fi
 	fi
 	# shellcheck disable=SC2086
-	"$bin" $opts ${FUZZ_FLAGS:-} -max_total_time="$secs" -artifact_prefix="$crashes/" \
+	"$bin" $opts $dict ${FUZZ_FLAGS:-} -max_total_time="$secs" -artifact_prefix="$crashes/" \
 		"$corpus" >"$log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
