@@ -54,7 +54,7 @@ if [ "${1:-}" = "--one" ]; then
 	regs=$(find "tests/fuzz/regressions/$t" -type f 2>/dev/null | sort)
 	if [ -n "$regs" ]; then
 		# shellcheck disable=SC2086 # word splitting wanted: one argument per file
-		if ! "$bin" $opts $regs >"$log" 2>&1; then
+		if ! "$bin" $opts -artifact_prefix="$crashes/" $regs >"$log" 2>&1; then
 			fail "regression" "$(sed -n 's/^Running: //p' "$log" | tail -n 1)"
 		fi
 	fi
