@@ -13,7 +13,8 @@
 #include "normalize.h"
 #include "snip_match.h"
 
-#define SHORT_LINE 40      /* a line this short ends where its newline is (a heading, a list item) */
+/* A line this short ends at its newline (a heading, a list item, an address). */
+#define SHORT_LINE 40
 #define MAX_PASSAGES 100
 
 typedef struct {
