@@ -34,7 +34,7 @@ static int is_space_cp(int cp)
 {
 	/* controls too: they would only garble a terminal */
 	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
 	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
