@@ -6,7 +6,7 @@
  *  - the detail of the last failure on a handle is lode_*_errmsg(handle),
  *    valid until the next call on that handle; constructors that fail before
  *    a handle exists hand back a message the caller frees with lode_free();
- *  - every *_close()/*_free() accepts NULL;
+ *  - every *_close() and *_free() accepts NULL;
  *  - strings in result structs are borrowed from the object that filled them
  *    and valid until that object is freed.
  */
@@ -221,6 +221,10 @@ typedef struct lode_eval lode_eval_t;
  * (NULL: that list). GAIN_MAP: "judged:gain,..." e.g. "-1:0,1:4" (NULL: none). */
 lode_status_t lode_eval_run(const char *qrels_path, const char *run_path, const char *metrics,
 			    const char *gain_map, lode_eval_t **out, char **errmsg);
+/* The metrics in the order asked, named as spelled there ("ndcg@10" or
+ * "ndcg_cut.10"); the queries averaged (num_q), shorter ids first, then
+ * bytewise. Strings owned by E, valid until lode_eval_free(); NULL past the
+ * end. Values and means are NaN past the end. *out freed with lode_eval_free(). */
 size_t lode_eval_n_metrics(const lode_eval_t *e);
 const char *lode_eval_metric_name(const lode_eval_t *e, size_t m);
 size_t lode_eval_n_queries(const lode_eval_t *e);

@@ -6,12 +6,13 @@
  * it, but its STRIPMARK removes every mark (breaking Indic and kana) and it
  * mallocs per call; here short inputs never allocate.
  *
- * Input is cut into chunks so that long texts never need one big buffer:
- * ASCII and Han characters never take part in a composition except as the
- * base of a following mark, so a chunk runs from the last such character
- * before a "hard" one up to the next such character. */
+ * Most characters need no context and fold through a table (ASCII, the
+ * alphabets below U+0800) or to themselves (Han); utf8proc sees only the
+ * chunks of other characters between them, so long texts never need one
+ * big buffer. */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 		     UTF8PROC_IGNORE | UTF8PROC_STABLE)
 #define STACK_CPS 256
 
-size_t norm_decode(const char *str, size_t len, int *cp)
+/* The decoder, inlined into this file's loops (norm_decode wraps it). */
+static inline size_t decode(const char *str, size_t len, int *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (len == 0) {
@@ -58,6 +60,11 @@ size_t norm_decode(const char *str, size_t len, int *cp)
 bad:
 	*cp = 0xFFFD;
 	return 1;
+}
+
+size_t norm_decode(const char *s, size_t len, int *cp)
+{
+	return decode(s, len, cp);
 }
 
 static int category(int cp)
@@ -231,7 +238,7 @@ static int fold_chunk(const char *s, size_t len, char *out, size_t cap, size_t *
 	int rc = 0;
 	for (size_t i = 0; i < len;) {
 		int c;
-		i += norm_decode(s + i, len - i, &c);
+		i += decode(s + i, len - i, &c);
 		for (;;) {
 			int bound = 0;
 			utf8proc_ssize_t r = utf8proc_decompose_char(c, cp + n,
@@ -276,41 +283,75 @@ out:
 	return rc;
 }
 
-/* A character that can be copied (ASCII: lower-cased) without utf8proc,
- * provided no mark follows it: ASCII and Han. Sets *n to its length. */
-static int is_simple(const char *s, size_t len, size_t *n)
+/* Folds of U+0080..U+07FF (Latin, Greek, Cyrillic, Hebrew, Arabic ...),
+ * computed once. Such a starter folds the same whatever marks surround it
+ * (marks below U+0800 are all removed, none composes with a later mark;
+ * checked exhaustively against the whole pipeline when this was written),
+ * so a table lookup replaces utf8proc for most alphabetic text. Marks,
+ * ignorables and the few longer folds are left to utf8proc (NOT_SMALL). */
+#define SMALL_END 0x800
+#define NOT_SMALL 0xFF
+static struct {
+	unsigned char len;
+	char b[7];
+} small_fold[SMALL_END];
+static pthread_once_t small_once = PTHREAD_ONCE_INIT;
+
+static void small_init(void)
 {
-	if ((unsigned char)s[0] < 0x80) {
-		*n = 1;
-		return 1;
+	for (int cp = 0x80; cp < SMALL_END; cp++) {
+		unsigned char u[4];
+		char tmp[16];
+		size_t ul = (size_t)utf8proc_encode_char(cp, u), o = 0;
+		small_fold[cp].len = NOT_SMALL;
+		/* Ignorables (which fold to nothing) stay out too: in the full
+		 * pipeline, marks on either side of them still meet. */
+		if (norm_is_mark(cp) || fold_chunk((const char *)u, ul, tmp, sizeof tmp, &o) ||
+		    o == 0 || o > sizeof small_fold[cp].b)
+			continue;
+		memcpy(small_fold[cp].b, tmp, o);
+		small_fold[cp].len = (unsigned char)o;
+	}
+}
+
+/* The fold of the character at S when it needs no context (then *n is its
+ * length and *fl its fold), else NULL. Han is copied as is. */
+static const char *simple_fold(const char *s, size_t len, size_t *n, size_t *fl)
+{
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+	unsigned char c = (unsigned char)s[0];
+	if (c < 0x80) {
+		*n = *fl = 1;
+		return c >= 'A' && c <= 'Z' ? lower + (c - 'A') : s;
 	}
 	int cp;
-	*n = norm_decode(s, len, &cp);
-	return is_han_core(cp);
+	*n = decode(s, len, &cp);
+	if (cp < SMALL_END && small_fold[cp].len != NOT_SMALL) {
+		*fl = small_fold[cp].len;
+		return small_fold[cp].b;
+	}
+	if (is_han_core(cp)) {
+		*fl = *n;
+		return s;
+	}
+	return NULL;
 }
 
 int norm_fold_n(const char *s, size_t len, char *out, size_t cap, size_t *outlen)
 {
-	size_t o = 0, i = 0;
+	size_t o = 0, i = 0, n, fl;
+	pthread_once(&small_once, small_init);
 	while (i < len) {
-		size_t n, n2;
-		if (is_simple(s + i, len - i, &n) &&
-		    (i + n == len || is_simple(s + i + n, len - i - n, &n2))) {
-			char c = s[i];
-			if (n == 1 && c >= 'A' && c <= 'Z')
-				c = (char)(c | 0x20);
-			if (n == 1)
-				put(out, cap, &o, &c, 1);
-			else
-				put(out, cap, &o, s + i, n);
+		const char *f = simple_fold(s + i, len - i, &n, &fl);
+		if (f) {
+			put(out, cap, &o, f, fl);
 			i += n;
 			continue;
 		}
-		/* A hard character at i, or right after a simple one at i: the
-		 * chunk ends before the next simple character after that. */
+		/* A chunk: up to the next character that needs no context. */
 		size_t e = i + n;
-		while (e < len && !is_simple(s + e, len - e, &n2))
-			e += n2;
+		while (e < len && !simple_fold(s + e, len - e, &n, &fl))
+			e += n;
 		if (fold_chunk(s + i, e - i, out, cap, &o))
 			return -1;
 		i = e;

@@ -26,6 +26,29 @@ static const char word_lc[256] = {
 	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
 };
 
+/* Bytes that need a closer look at a word's edges. */
+enum {
+	B_URL = 1,  /* may start a URL: h f w */
+	B_MAIL = 2, /* may follow the first run of an e-mail address: . - _ + % @ */
+	B_END = 4,  /* ASCII that cannot join a compound: all but . - _ */
+};
+
+static const unsigned char byte_flags[256] = {
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	/*  !  "  #  $  %  &  '  (  )  *  +  ,  -  .  / */
+	4, 4, 4, 4, 4, 6, 4, 4, 4, 4, 4, 6, 4, 2, 2, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	/* @  A  B  C  D  E  F  G  H  I  J  K  L  M  N  O */
+	6, 4, 4, 4, 4, 4, 5, 4, 5, 4, 4, 4, 4, 4, 4, 4,
+	/* P  Q  R  S  T  U  V  W  X  Y  Z  [  \  ]  ^  _ */
+	4, 4, 4, 4, 4, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 2,
+	/* `  a  b  c  d  e  f  g  h  i  j  k  l  m  n  o */
+	4, 4, 4, 4, 4, 4, 5, 4, 5, 4, 4, 4, 4, 4, 4, 4,
+	/* p  q  r  s  t  u  v  w  x  y  z  {  |  }  ~ DEL */
+	4, 4, 4, 4, 4, 4, 4, 5, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
 /* What a character does to the word around it. */
 enum {
 	C_SEP,    /* separates words */
@@ -95,12 +118,18 @@ static int cp_at(const tk_t *t, size_t i, size_t *n)
 static int digit_at(const tk_t *t, size_t i)
 {
 	size_t n;
-	return i < t->len && norm_is_digit(cp_at(t, i, &n));
+	if (i >= t->len)
+		return 0;
+	if (t->s[i] < 0x80)
+		return t->s[i] >= '0' && t->s[i] <= '9';
+	return norm_is_digit(cp_at(t, i, &n));
 }
 
 /* Is the character ending just before J (J > 0) a digit? */
 static int digit_before(const tk_t *t, size_t j)
 {
+	if (t->s[j - 1] < 0x80)
+		return t->s[j - 1] >= '0' && t->s[j - 1] <= '9';
 	size_t k = j - 1;
 	while (k > 0 && j - k < 4 && (t->s[k] & 0xC0) == 0x80)
 		k--;
@@ -114,6 +143,8 @@ static int num_flag(const char *tok, size_t n)
 	int cp;
 	if (n == 0)
 		return 0;
+	if ((unsigned char)tok[0] < 0x80)
+		return tok[0] >= '0' && tok[0] <= '9' ? TOK_NUMBER : 0;
 	norm_decode(tok, n, &cp);
 	return norm_is_digit(cp) ? TOK_NUMBER : 0;
 }
@@ -188,6 +219,8 @@ static void scan_part(tk_t *t, size_t i, char *out, part_t *p)
 			j++;
 			continue;
 		}
+		if (c < 0x80 && c != '\'')
+			break;
 		int cls = class_at(t, j, &n);
 		if (cls == C_WORD) {
 			seg_ascii = 0;
@@ -216,26 +249,53 @@ static void scan_part(tk_t *t, size_t i, char *out, part_t *p)
 	if (!p->end)
 		p->end = j;
 	p->flen = o;
-	int cp0 = cp_at(t, i, &n);
-	p->letter1 = p->end == i + n && norm_is_letter(cp0);
+	p->letter1 = 0;
+	if (s[i] < 0x80) {
+		p->letter1 = p->end == i + 1 && s[i] >= 'A';
+	} else if (p->end - i <= 4) {
+		int cp0 = cp_at(t, i, &n);
+		p->letter1 = p->end == i + n && norm_is_letter(cp0);
+	}
+}
+
+/* Does text at I start with P (lower case), ignoring the case of letters? */
+static int has_prefix(const tk_t *t, size_t i, const char *p)
+{
+	for (; *p; p++, i++) {
+		if (i >= t->len)
+			return 0;
+		unsigned char c = t->s[i];
+		if ((word_lc[c] ? word_lc[c] : (char)c) != *p)
+			return 0;
+	}
+	return 1;
 }
 
 /* URL at I ("http://", "https://", "ftp://", "www." and a word character):
- * returns its end, or 0. */
+ * returns its end, or 0. Called for words starting with h, f or w. */
 static size_t match_url(const tk_t *t, size_t i)
 {
-	static const char *const pre[] = { "http://", "https://", "ftp://", "www." };
 	const unsigned char *s = t->s;
 	size_t k = 0, n;
-	for (size_t p = 0; p < sizeof pre / sizeof *pre && !k; p++) {
-		size_t pl = strlen(pre[p]), m = 0;
-		while (m < pl && i + m < t->len &&
-		       (word_lc[s[i + m]] ? word_lc[s[i + m]] : (char)s[i + m]) == pre[p][m])
-			m++;
-		if (m == pl)
-			k = i + pl;
+	switch (s[i] | 0x20) {
+	case 'h':
+		if (has_prefix(t, i, "http://"))
+			k = i + 7;
+		else if (has_prefix(t, i, "https://"))
+			k = i + 8;
+		break;
+	case 'w':
+		if (has_prefix(t, i, "www."))
+			k = i + 4;
+		break;
+	default:
+		if (has_prefix(t, i, "ftp://"))
+			k = i + 6;
+		break;
 	}
-	if (!k || class_at(t, k, &n) != C_WORD)
+	if (!k)
+		return 0;
+	if (class_at(t, k, &n) != C_WORD)
 		return 0;
 	size_t j = k, open = 0, close = 0;
 	while (j < t->len) {
@@ -324,6 +384,15 @@ static size_t emit_whole(tk_t *t, size_t a, size_t b)
 	return b;
 }
 
+/* Append a part of FLEN folded bytes to the joined form (FOLD_CAP bytes) at
+ * JL; returns the new length (> FOLD_CAP: too long). */
+static size_t join_add(char *joined, size_t jl, const char *part, size_t flen)
+{
+	if (jl < FOLD_CAP && flen <= FOLD_CAP)
+		memcpy(joined + jl, part, flen < FOLD_CAP - jl ? flen : FOLD_CAP - jl);
+	return jl + (flen <= FOLD_CAP ? flen : FOLD_CAP + 1);
+}
+
 /* A word at I, with what hyphens, underscores or abbreviation dots join to
  * it; or a URL or e-mail address starting there. Returns where it ends. */
 static size_t scan_word(tk_t *t, size_t i)
@@ -332,9 +401,9 @@ static size_t scan_word(tk_t *t, size_t i)
 	size_t len = t->len, cs = i, jl = 0, n;
 	unsigned p0 = t->pos;
 	char part[FOLD_CAP], joined[FOLD_CAP];
-	int nparts = 0, abbr = 1;
+	int nparts = 0, abbr = 1, joining = 0;
 
-	if (memchr("hHfFwW", s[i], 6)) {
+	if (byte_flags[s[i]] & B_URL) {
 		size_t e = match_url(t, i);
 		if (e)
 			return emit_whole(t, i, e);
@@ -342,21 +411,20 @@ static size_t scan_word(tk_t *t, size_t i)
 	for (;;) {
 		part_t p;
 		scan_part(t, i, part, &p);
-		if (i == cs && p.end < len && memchr(".-_+%@", s[p.end], 6)) {
+		if (i == cs && p.end < len && (byte_flags[s[p.end]] & B_MAIL)) {
 			size_t e = match_email(t, cs);
 			if (e)
 				return emit_whole(t, cs, e);
 		}
 		if (p.flen) {
 			emit_primary(t, part, p.flen, i, p.end, num_flag(part, p.flen));
-			if (jl < FOLD_CAP && p.flen <= FOLD_CAP)
-				memcpy(joined + jl, part, p.flen < FOLD_CAP - jl ? p.flen : FOLD_CAP - jl);
-			jl += p.flen;
 			nparts++;
+			if (joining)
+				jl = join_add(joined, jl, part, p.flen);
 		}
 		abbr = abbr && p.letter1;
 		i = p.end;
-		if (i >= len || t->rc)
+		if (i >= len || t->rc || (byte_flags[s[i]] & B_END))
 			break;
 		if (s[i] == '.') {
 			/* U.S.: a dot between single letters */
@@ -365,14 +433,20 @@ static size_t scan_word(tk_t *t, size_t i)
 			    class_at(t, i + 1 + n, &n) == C_WORD)
 				break;
 			i++;
-			continue;
+		} else {
+			size_t n2;
+			int cls = class_at(t, i, &n);
+			if ((cls != C_HYPHEN && cls != C_UNDER) ||
+			    class_at(t, i + n, &n2) != C_WORD)
+				break;
+			abbr = 0;
+			i += n;
 		}
-		int cls = class_at(t, i, &n);
-		size_t n2;
-		if ((cls != C_HYPHEN && cls != C_UNDER) || class_at(t, i + n, &n2) != C_WORD)
-			break;
-		abbr = 0;
-		i += n;
+		/* Most words are alone: the joined form starts only here. */
+		if (!joining) {
+			joining = 1;
+			jl = join_add(joined, 0, part, p.flen);
+		}
 	}
 	if (nparts >= 2)
 		emit(t, joined, jl, cs, i, p0, TOK_COLOCATED | num_flag(joined, jl));

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ctype.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -16,10 +15,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "helpers/testutil.h"
+#include "helpers/xaptest.h"
 #include "xapian_c.h"
 
 /* Under ASan: libxapian 1.4.22's Database::check() itself frees an object
@@ -29,89 +28,6 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
 	return "new_delete_type_mismatch=0";
-}
-
-/* Assert CALL returned XAP_OK, printing the handle's message when not. */
-#define OK(call, errmsg)                                                   \
-	do {                                                               \
-		xap_status_t st_ = (call);                                 \
-		if (st_ != XAP_OK)                                         \
-			print_error("%s: %s: %s\n", #call, xap_status_str(st_), (errmsg)); \
-		assert_int_equal(st_, XAP_OK);                             \
-	} while (0)
-#define DBOK(db, call) OK(call, xap_db_errmsg(db))
-#define EQOK(e, call) OK(call, xap_enquire_errmsg(e))
-
-/* A failure a user would see: this status and a message that says something. */
-static void check_failed(xap_status_t got, xap_status_t want, const char *msg)
-{
-	if (got != want)
-		print_error("got %s, want %s (%s)\n", xap_status_str(got), xap_status_str(want), msg);
-	assert_int_equal(got, want);
-	assert_non_null(msg);
-	assert_true(strlen(msg) > 0);
-}
-/* CALL runs before MSG is read (the message is set by the call). */
-#define assert_failed(call, want, msg)                                     \
-	do {                                                               \
-		xap_status_t got_ = (call);                                \
-		check_failed(got_, (want), (msg));                         \
-	} while (0)
-
-/* ------------------------------------------------------------ the corpus */
-
-typedef struct {
-	const char *text, *date, *cat;
-} corpus_doc_t;
-
-/* docids 1..5 in the fixture's database */
-static const corpus_doc_t corpus[] = {
-	{ "the quick brown fox jumps over the lazy dog", "20210101", "a" },
-	{ "quick brown dogs and quick foxes", "20220101", "b" },
-	{ "the lazy cat sleeps all day", "20200101", "a" },
-	{ "a brown cow in the quick river", "20230101", "b" },
-	{ "solar power and wind power", "20190101", "c" },
-};
-#define N_CORPUS (sizeof corpus / sizeof *corpus)
-
-/* Index corpus[i]: words with positions 1.., unique term Q<i+1>, category
- * boolean term C<cat>, values 0 = date and 1 = category, data = text. */
-static xap_doc_t *corpus_doc(size_t i)
-{
-	xap_doc_t *doc = NULL;
-	OK(xap_doc_new(&doc), "");
-	const char *s = corpus[i].text;
-	unsigned pos = 1;
-	while (*s) {
-		size_t n = strcspn(s, " ");
-		OK(xap_doc_add_posting(doc, s, n, pos++, 1), xap_doc_errmsg(doc));
-		s += n + (s[n] == ' ');
-	}
-	char term[16];
-	snprintf(term, sizeof term, "Q%zu", i + 1);
-	OK(xap_doc_add_boolean_term(doc, term, strlen(term)), xap_doc_errmsg(doc));
-	snprintf(term, sizeof term, "C%s", corpus[i].cat);
-	OK(xap_doc_add_boolean_term(doc, term, strlen(term)), xap_doc_errmsg(doc));
-	OK(xap_doc_add_value(doc, 0, corpus[i].date, 8), xap_doc_errmsg(doc));
-	OK(xap_doc_add_value(doc, 1, corpus[i].cat, 1), xap_doc_errmsg(doc));
-	OK(xap_doc_set_data(doc, corpus[i].text, strlen(corpus[i].text)), xap_doc_errmsg(doc));
-	return doc;
-}
-
-/* A new committed database at PATH holding the corpus docs listed in WHICH
- * (1-based, 0-terminated), in that order; returns the open writer. */
-static xap_db_t *make_db(const char *path, const unsigned *which)
-{
-	xap_db_t *db = NULL;
-	char *err = NULL;
-	OK(xap_db_open_write(path, XAP_DB_CREATE_OR_OPEN | XAP_DB_NO_SYNC, 0, &db, &err), err);
-	for (; *which; which++) {
-		xap_doc_t *doc = corpus_doc(*which - 1);
-		DBOK(db, xap_db_add_doc(db, doc, NULL));
-		xap_doc_destroy(doc);
-	}
-	DBOK(db, xap_db_commit(db));
-	return db;
 }
 
 static const unsigned all_docs[] = { 1, 2, 3, 4, 5, 0 };
@@ -128,7 +44,7 @@ static int setup(void **state)
 	fixture_t *fx = calloc(1, sizeof *fx);
 	fx->dir = tu_mkdtemp();
 	fx->path = tu_path(fx->dir, "db");
-	fx->w = make_db(fx->path, all_docs);
+	fx->w = xt_make_db(fx->path, all_docs);
 	*state = fx;
 	return 0;
 }
@@ -147,155 +63,6 @@ static int teardown(void **state)
 	free(fx);
 	return 0;
 }
-
-/* ------------------------------------------------------------ helpers */
-
-/* A tiny prefix notation for queries, so cases fit in a table:
- *   word            a term            *  all docs     -  no docs
- *   AND(a b) OR XOR AND_NOT FILTER AND_MAYBE SYNONYM
- *   PHRASE2(a b) NEAR3(a b)   window as suffix (none: 0)
- *   SCALE10(q)                weight times 10
- *   RANGE0(lo..hi) LE0(hi) GE0(lo)   value slot as suffix
- *   WILD(prefix) WILD2(prefix)       expansion limit as suffix */
-static xap_query_t *parse_q(const char **p)
-{
-	while (**p == ' ')
-		(*p)++;
-	const char *s = *p;
-	while (isalnum((unsigned char)**p) || **p == '*' || **p == '-' || **p == '_')
-		(*p)++;
-	size_t n = (size_t)(*p - s);
-	if (**p != '(') {
-		if (n == 1 && *s == '*')
-			return xap_query_match_all();
-		if (n == 1 && *s == '-')
-			return xap_query_match_nothing();
-		return xap_query_term(s, n, 1, 0);
-	}
-	size_t k = 0;
-	while (k < n && (isupper((unsigned char)s[k]) || s[k] == '_'))
-		k++;
-	char name[16];
-	snprintf(name, sizeof name, "%.*s", (int)k, s);
-	unsigned num = (unsigned)strtoul(s + k, NULL, 10);
-	(*p)++;
-	if (!strcmp(name, "RANGE") || !strcmp(name, "LE") || !strcmp(name, "GE") ||
-	    !strcmp(name, "WILD")) {
-		char raw[64];
-		size_t len = strcspn(*p, ")");
-		snprintf(raw, sizeof raw, "%.*s", (int)len, *p);
-		*p += len + 1;
-		char *dots = strstr(raw, "..");
-		if (dots)
-			*dots = '\0';
-		if (!strcmp(name, "RANGE"))
-			return xap_query_value_range(num, raw, dots + 2);
-		if (!strcmp(name, "LE"))
-			return xap_query_value_range(num, NULL, raw);
-		if (!strcmp(name, "GE"))
-			return xap_query_value_range(num, raw, NULL);
-		return xap_query_wildcard(raw, strlen(raw), num);
-	}
-	xap_query_t *subs[8];
-	size_t ns = 0;
-	for (;;) {
-		while (**p == ' ')
-			(*p)++;
-		if (**p == ')' || !**p)
-			break;
-		subs[ns++] = parse_q(p);
-	}
-	(*p)++;
-	static const struct { const char *name; xap_op_t op; } ops[] = {
-		{ "AND", XAP_OP_AND }, { "OR", XAP_OP_OR }, { "AND_NOT", XAP_OP_AND_NOT },
-		{ "AND_MAYBE", XAP_OP_AND_MAYBE }, { "FILTER", XAP_OP_FILTER },
-		{ "PHRASE", XAP_OP_PHRASE }, { "NEAR", XAP_OP_NEAR }, { "XOR", XAP_OP_XOR },
-		{ "SYNONYM", XAP_OP_SYNONYM },
-	};
-	xap_query_t *q = NULL;
-	if (!strcmp(name, "SCALE")) {
-		q = xap_query_scale(subs[0], num);
-	} else {
-		for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-			if (!strcmp(name, ops[i].name))
-				q = xap_query_combine(ops[i].op, subs, ns, num);
-	}
-	for (size_t i = 0; i < ns; i++)
-		xap_query_destroy(subs[i]);
-	return q;
-}
-
-static xap_query_t *Q(const char *spec)
-{
-	xap_query_t *q = parse_q(&spec);
-	assert_non_null(q);
-	return q;
-}
-
-/* Run SPEC on DB (with E's settings when E is given) and fill ids/weights
- * (up to 16); returns the number of hits. */
-static size_t run(xap_db_t *db, xap_enquire_t *e, const char *spec, unsigned *ids, double *wts)
-{
-	xap_enquire_t *own = NULL;
-	char *err = NULL;
-	if (!e) {
-		OK(xap_enquire_new(db, &own, &err), err);
-		e = own;
-	}
-	xap_query_t *q = Q(spec);
-	EQOK(e, xap_enquire_set_query(e, q));
-	xap_query_destroy(q);
-	xap_mset_t *m = NULL;
-	EQOK(e, xap_enquire_mset(e, 0, 16, 0, &m));
-	size_t n = xap_mset_size(m);
-	for (size_t i = 0; i < n; i++)
-		OK(xap_mset_item(m, i, &ids[i], wts ? &wts[i] : NULL), xap_mset_errmsg(m));
-	xap_mset_destroy(m);
-	xap_enquire_destroy(own);
-	return n;
-}
-
-/* Assert SPEC finds exactly WANT (0-terminated), in that order. */
-static void expect_ids(xap_db_t *db, xap_enquire_t *e, const char *spec, const unsigned *want)
-{
-	unsigned ids[16];
-	size_t n = run(db, e, spec, ids, NULL);
-	size_t nw = 0;
-	while (want[nw])
-		nw++;
-	char got[128] = "", exp[128] = "";
-	for (size_t i = 0; i < n; i++)
-		snprintf(got + strlen(got), sizeof got - strlen(got), " %u", ids[i]);
-	for (size_t i = 0; i < nw; i++)
-		snprintf(exp + strlen(exp), sizeof exp - strlen(exp), " %u", want[i]);
-	if (strcmp(got, exp) != 0)
-		print_error("%s: got [%s ], want [%s ]\n", spec, got, exp);
-	assert_string_equal(got, exp);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Collect a termlist as "term:n term:n" (n: termfreq, wdf or 0). */
-static void tl_string(xap_termlist_t *tl, char *out, size_t cap, int which)
-{
-	const char *t;
-	size_t len;
-	out[0] = '\0';
-	while (xap_termlist_next(tl, &t, &len)) {
-		unsigned tf, wdf;
-		xap_termlist_current(tl, &tf, &wdf, NULL);
-		snprintf(out + strlen(out), cap - strlen(out), "%s%.*s:%u", *out ? " " : "",
-			 (int)len, t, which == 'f' ? tf : wdf);
-	}
-	OK(xap_termlist_status(tl), xap_termlist_errmsg(tl));
-	xap_termlist_destroy(tl);
-}
-
 /* ------------------------------------------------------------ round trips */
 
 static void test_doc_roundtrip(void **state)
@@ -334,24 +101,24 @@ static void test_doc_roundtrip(void **state)
 	char got[256];
 	xap_termlist_t *tl = NULL;
 	OK(xap_doc_termlist(doc, &tl), xap_doc_errmsg(doc));
-	tl_string(tl, got, sizeof got, 'w');
+	xt_termlist_string(tl, got, sizeof got, 'w');
 	assert_string_equal(got, "Kx:0 hello:3 nopos:4 world:1");
 	OK(xap_doc_termlist(doc, &tl), xap_doc_errmsg(doc));
-	tl_string(tl, got, sizeof got, 'f'); /* termfreqs: from the db */
+	xt_termlist_string(tl, got, sizeof got, 'f'); /* termfreqs: from the db */
 	assert_string_equal(got, "Kx:1 hello:1 nopos:1 world:1");
 	xap_doc_destroy(doc);
 
 	/* positions: "hello world" is a phrase of doc 6, "world hello" not */
-	expect_ids(fx->w, NULL, "PHRASE(hello world)", (unsigned[]){ 6, 0 });
-	expect_ids(fx->w, NULL, "PHRASE(world hello)", (unsigned[]){ 0 });
-	expect_ids(fx->w, NULL, "Kx", (unsigned[]){ 6, 0 });
+	xt_expect_ids(fx->w, NULL, "PHRASE(hello world)", (unsigned[]){ 6, 0 });
+	xt_expect_ids(fx->w, NULL, "PHRASE(world hello)", (unsigned[]){ 0 });
+	xt_expect_ids(fx->w, NULL, "Kx", (unsigned[]){ 6, 0 });
 }
 
 static void test_replace_and_delete(void **state)
 {
 	fixture_t *fx = *state;
 	xap_db_t *w = fx->w;
-	xap_doc_t *doc = corpus_doc(4); /* "solar power ..." */
+	xap_doc_t *doc = xt_corpus_doc(4); /* "solar power ..." */
 	OK(xap_doc_set_data(doc, "replaced", 8), xap_doc_errmsg(doc));
 	unsigned id = 0;
 	DBOK(w, xap_db_replace_doc_by_term(w, "Q1", 2, doc, &id));
@@ -363,10 +130,10 @@ static void test_replace_and_delete(void **state)
 	OK(xap_doc_get_data(doc, &data, &len), xap_doc_errmsg(doc));
 	assert_string_equal(data, "replaced");
 	xap_doc_destroy(doc);
-	expect_ids(w, NULL, "fox", (unsigned[]){ 0 });
+	xt_expect_ids(w, NULL, "fox", (unsigned[]){ 0 });
 
 	/* a unique term no doc has: replace adds */
-	doc = corpus_doc(0);
+	doc = xt_corpus_doc(0);
 	DBOK(w, xap_db_replace_doc_by_term(w, "Qnew", 4, doc, &id));
 	assert_int_equal(id, 6);
 	xap_doc_destroy(doc);
@@ -424,15 +191,15 @@ static void test_statistics(void **state)
 	char got[256];
 	xap_termlist_t *tl;
 	DBOK(w, xap_db_allterms(w, "qu", &tl));
-	tl_string(tl, got, sizeof got, 'f');
+	xt_termlist_string(tl, got, sizeof got, 'f');
 	assert_string_equal(got, "quick:3");
 	DBOK(w, xap_db_allterms(w, "C", &tl));
-	tl_string(tl, got, sizeof got, 'f');
+	xt_termlist_string(tl, got, sizeof got, 'f');
 	assert_string_equal(got, "Ca:2 Cb:2 Cc:1");
 
 	uint64_t rev1, rev2;
 	DBOK(w, xap_db_revision(w, &rev1));
-	xap_doc_t *doc = corpus_doc(0);
+	xap_doc_t *doc = xt_corpus_doc(0);
 	DBOK(w, xap_db_add_doc(w, doc, NULL));
 	xap_doc_destroy(doc);
 	DBOK(w, xap_db_commit(w));
@@ -467,11 +234,11 @@ static void test_metadata(void **state)
 	char got[256];
 	xap_termlist_t *tl;
 	DBOK(w, xap_db_metadata_keys(w, "lode.", &tl));
-	tl_string(tl, got, sizeof got, 'f');
+	xt_termlist_string(tl, got, sizeof got, 'f');
 	assert_string_equal(got, "lode.root:0 lode.version:0");
 	DBOK(w, xap_db_set_metadata(w, "lode.root", "", 0)); /* deletes */
 	DBOK(w, xap_db_metadata_keys(w, "lode.", &tl));
-	tl_string(tl, got, sizeof got, 'f');
+	xt_termlist_string(tl, got, sizeof got, 'f');
 	assert_string_equal(got, "lode.version:0");
 }
 
@@ -483,7 +250,7 @@ static void test_commit_and_reopen(void **state)
 	char *err = NULL;
 	OK(xap_db_open_read(fx->path, &r, &err), err);
 	assert_false(xap_db_is_writable(r));
-	xap_doc_t *doc = corpus_doc(2);
+	xap_doc_t *doc = xt_corpus_doc(2);
 	DBOK(fx->w, xap_db_add_doc(fx->w, doc, NULL));
 	xap_doc_destroy(doc);
 	unsigned n;
@@ -508,7 +275,7 @@ static void test_transactions(void **state)
 	unsigned n;
 	for (int flushed = 0; flushed <= 1; flushed++) {
 		DBOK(w, xap_db_begin_transaction(w, flushed));
-		xap_doc_t *doc = corpus_doc(0);
+		xap_doc_t *doc = xt_corpus_doc(0);
 		DBOK(w, xap_db_add_doc(w, doc, NULL));
 		DBOK(w, xap_db_delete_doc(w, 2));
 		DBOK(w, xap_db_cancel_transaction(w));
@@ -571,13 +338,13 @@ static void test_queries(void **state)
 {
 	fixture_t *fx = *state;
 	for (size_t i = 0; i < sizeof query_cases / sizeof *query_cases; i++)
-		expect_ids(fx->w, NULL, query_cases[i].spec, query_cases[i].want);
+		xt_expect_ids(fx->w, NULL, query_cases[i].spec, query_cases[i].want);
 }
 
 static void test_query_handles(void **state)
 {
 	(void)state;
-	xap_query_t *q = Q("PHRASE(a b)");
+	xap_query_t *q = xt_query("PHRASE(a b)");
 	xap_query_t *c = xap_query_copy(q);
 	xap_query_destroy(q);
 	char *d = xap_query_describe(c);
@@ -585,13 +352,13 @@ static void test_query_handles(void **state)
 	free(d);
 	assert_false(xap_query_is_empty(c));
 	xap_query_destroy(c);
-	q = Q("-");
+	q = xt_query("-");
 	assert_true(xap_query_is_empty(q));
 	xap_query_destroy(q);
 	assert_true(xap_query_is_empty(NULL));
 	/* invalid arguments: NULL, not a crash */
 	assert_null(xap_query_scale(NULL, 2));
-	q = Q("a");
+	q = xt_query("a");
 	assert_null(xap_query_scale(q, -1));
 	xap_query_t *subs[] = { q, NULL };
 	assert_null(xap_query_combine(XAP_OP_AND, subs, 2, 0));
@@ -608,14 +375,14 @@ static void test_bm25_params(void **state)
 	OK(xap_enquire_new(fx->w, &e, &err), err);
 	unsigned ids[16];
 	double w_def[16], w_b0[16], w_k1[16];
-	size_t n = run(fx->w, e, "quick", ids, w_def);
+	size_t n = xt_run(fx->w, e, "quick", ids, w_def);
 	assert_int_equal(n, 3);
 	/* b = 0: document length no longer matters, only wdf: doc 2 first,
 	 * then docs 1 and 4 tie (docid order) */
 	xap_bm25_t p = XAP_BM25_DEFAULTS;
 	p.b = 0;
 	EQOK(e, xap_enquire_set_bm25(e, &p));
-	n = run(fx->w, e, "quick", ids, w_b0);
+	n = xt_run(fx->w, e, "quick", ids, w_b0);
 	assert_int_equal(n, 3);
 	assert_int_equal(ids[0], 2);
 	assert_int_equal(ids[1], 1);
@@ -625,11 +392,11 @@ static void test_bm25_params(void **state)
 	p = (xap_bm25_t)XAP_BM25_DEFAULTS;
 	p.k1 = 5;
 	EQOK(e, xap_enquire_set_bm25(e, &p));
-	run(fx->w, e, "quick", ids, w_k1);
+	xt_run(fx->w, e, "quick", ids, w_k1);
 	assert_true(w_k1[0] / w_k1[1] > w_def[0] / w_def[1]);
 	EQOK(e, xap_enquire_set_bm25(e, NULL)); /* back to the defaults */
 	double w_again[16];
-	run(fx->w, e, "quick", ids, w_again);
+	xt_run(fx->w, e, "quick", ids, w_again);
 	assert_true(fabs(w_again[0] - w_def[0]) < 1e-12);
 
 	xap_enquire_destroy(e);
@@ -642,24 +409,24 @@ static void test_sort_and_collapse(void **state)
 	char *err = NULL;
 	OK(xap_enquire_new(fx->w, &e, &err), err);
 	EQOK(e, xap_enquire_sort_value_then_relevance(e, 0, 0)); /* by date */
-	expect_ids(fx->w, e, "quick", (unsigned[]){ 1, 2, 4, 0 });
-	expect_ids(fx->w, e, "*", (unsigned[]){ 5, 3, 1, 2, 4, 0 });
+	xt_expect_ids(fx->w, e, "quick", (unsigned[]){ 1, 2, 4, 0 });
+	xt_expect_ids(fx->w, e, "*", (unsigned[]){ 5, 3, 1, 2, 4, 0 });
 	EQOK(e, xap_enquire_sort_value_then_relevance(e, 0, 1)); /* newest first */
-	expect_ids(fx->w, e, "quick", (unsigned[]){ 4, 2, 1, 0 });
+	xt_expect_ids(fx->w, e, "quick", (unsigned[]){ 4, 2, 1, 0 });
 	/* equal weights, broken by date, newest first */
 	EQOK(e, xap_enquire_sort_relevance_then_value(e, 0, 1));
-	expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
-	expect_ids(fx->w, e, "quick", (unsigned[]){ 2, 4, 1, 0 });
+	xt_expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
+	xt_expect_ids(fx->w, e, "quick", (unsigned[]){ 2, 4, 1, 0 });
 	EQOK(e, xap_enquire_sort_relevance(e));
-	expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
+	xt_expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
 
 	/* collapse on the category: the best document of each */
 	EQOK(e, xap_enquire_set_collapse(e, 1, 1));
-	expect_ids(fx->w, e, "OR(quick lazy power)", (unsigned[]){ 5, 1, 2, 0 });
+	xt_expect_ids(fx->w, e, "OR(quick lazy power)", (unsigned[]){ 5, 1, 2, 0 });
 	EQOK(e, xap_enquire_set_collapse(e, 1, 2));
-	expect_ids(fx->w, e, "OR(quick lazy power)", (unsigned[]){ 5, 1, 3, 2, 4, 0 });
+	xt_expect_ids(fx->w, e, "OR(quick lazy power)", (unsigned[]){ 5, 1, 3, 2, 4, 0 });
 	EQOK(e, xap_enquire_set_collapse(e, -1, 0));
-	expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
+	xt_expect_ids(fx->w, e, "FILTER(* Ca)", (unsigned[]){ 1, 3, 0 });
 	xap_enquire_destroy(e);
 }
 
@@ -669,21 +436,21 @@ static void test_matching_terms_and_eset(void **state)
 	xap_enquire_t *e = NULL;
 	char *err = NULL;
 	OK(xap_enquire_new(fx->w, &e, &err), err);
-	xap_query_t *q = Q("OR(zebra quick lazy dog)");
+	xap_query_t *q = xt_query("OR(zebra quick lazy dog)");
 	EQOK(e, xap_enquire_set_query(e, q));
 	xap_query_destroy(q);
 	xap_termlist_t *tl;
 	char got[512];
 	EQOK(e, xap_enquire_matching_terms(e, 1, &tl));
-	tl_string(tl, got, sizeof got, 'w');
+	xt_termlist_string(tl, got, sizeof got, 'w');
 	assert_string_equal(got, "dog:0 lazy:0 quick:0");
 	EQOK(e, xap_enquire_matching_terms(e, 5, &tl));
-	tl_string(tl, got, sizeof got, 'w');
+	xt_termlist_string(tl, got, sizeof got, 'w');
 	assert_string_equal(got, "");
 
 	/* expand from docs 2 and 4: words they share rank first, query terms
 	 * are left out, weights do not increase */
-	q = Q("brown");
+	q = xt_query("brown");
 	EQOK(e, xap_enquire_set_query(e, q));
 	xap_query_destroy(q);
 	EQOK(e, xap_enquire_eset(e, (const unsigned[]){ 2, 4 }, 2, 3, &tl));
@@ -726,33 +493,6 @@ static void test_spelling(void **state)
 	}
 }
 
-/* Ranking of SPEC on DB as "data=weight|..." (docids differ between layouts). */
-static void ranking(xap_db_t *db, const char *spec, char *out, size_t cap)
-{
-	xap_enquire_t *e = NULL;
-	char *err = NULL;
-	OK(xap_enquire_new(db, &e, &err), err);
-	xap_query_t *q = Q(spec);
-	EQOK(e, xap_enquire_set_query(e, q));
-	xap_query_destroy(q);
-	xap_mset_t *m;
-	EQOK(e, xap_enquire_mset(e, 0, 10, 0, &m));
-	out[0] = '\0';
-	for (size_t i = 0; i < xap_mset_size(m); i++) {
-		double wt;
-		xap_doc_t *doc;
-		const char *data;
-		size_t len;
-		OK(xap_mset_item(m, i, NULL, &wt), xap_mset_errmsg(m));
-		OK(xap_mset_doc(m, i, &doc), xap_mset_errmsg(m));
-		OK(xap_doc_get_data(doc, &data, &len), xap_doc_errmsg(doc));
-		snprintf(out + strlen(out), cap - strlen(out), "%s=%.9f|", data, wt);
-		xap_doc_destroy(doc);
-	}
-	xap_mset_destroy(m);
-	xap_enquire_destroy(e);
-}
-
 static const char *const rank_specs[] = {
 	"quick", "OR(lazy brown power)", "PHRASE(quick brown)", "OR(cat cow fox)",
 };
@@ -762,8 +502,8 @@ static void test_combined_db(void **state)
 {
 	fixture_t *fx = *state;
 	char *pa = tu_path(fx->dir, "a"), *pb = tu_path(fx->dir, "b");
-	xap_db_t *wa = make_db(pa, (const unsigned[]){ 1, 3, 5, 0 });
-	xap_db_t *wb = make_db(pb, (const unsigned[]){ 2, 4, 0 });
+	xap_db_t *wa = xt_make_db(pa, (const unsigned[]){ 1, 3, 5, 0 });
+	xap_db_t *wb = xt_make_db(pb, (const unsigned[]){ 2, 4, 0 });
 	xap_db_t *ra = NULL, *rb = NULL, *comb = NULL;
 	char *err = NULL;
 	OK(xap_db_open_read(pa, &ra, &err), err);
@@ -778,8 +518,8 @@ static void test_combined_db(void **state)
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < sizeof rank_specs / sizeof *rank_specs; i++) {
 		char one[1024], two[1024];
-		ranking(fx->w, rank_specs[i], one, sizeof one);
-		ranking(comb, rank_specs[i], two, sizeof two);
+		xt_ranking(fx->w, rank_specs[i], one, sizeof one);
+		xt_ranking(comb, rank_specs[i], two, sizeof two);
 		assert_true(strlen(one) > 0);
 		assert_string_equal(one, two);
 	}
@@ -798,8 +538,8 @@ static void test_compact_and_check(void **state)
 {
 	fixture_t *fx = *state;
 	char *pa = tu_path(fx->dir, "a"), *pb = tu_path(fx->dir, "b");
-	xap_db_destroy(make_db(pa, (const unsigned[]){ 1, 2, 0 }));
-	xap_db_destroy(make_db(pb, (const unsigned[]){ 3, 4, 5, 0 }));
+	xap_db_destroy(xt_make_db(pa, (const unsigned[]){ 1, 2, 0 }));
+	xap_db_destroy(xt_make_db(pb, (const unsigned[]){ 3, 4, 5, 0 }));
 	const char *srcs[] = { pa, pb };
 	for (int multipass = 0; multipass <= 1; multipass++) {
 		char name[16];
@@ -814,8 +554,8 @@ static void test_compact_and_check(void **state)
 		assert_int_equal(n, 5);
 		for (size_t i = 0; i < sizeof rank_specs / sizeof *rank_specs; i++) {
 			char one[1024], two[1024];
-			ranking(fx->w, rank_specs[i], one, sizeof one);
-			ranking(r, rank_specs[i], two, sizeof two);
+			xt_ranking(fx->w, rank_specs[i], one, sizeof one);
+			xt_ranking(r, rank_specs[i], two, sizeof two);
 			assert_string_equal(one, two);
 		}
 		xap_db_destroy(r);
@@ -889,8 +629,8 @@ static void test_remote(void **state)
 	OK(st, err);
 	for (size_t i = 0; i < sizeof rank_specs / sizeof *rank_specs; i++) {
 		char one[1024], two[1024];
-		ranking(fx->w, rank_specs[i], one, sizeof one);
-		ranking(r, rank_specs[i], two, sizeof two);
+		xt_ranking(fx->w, rank_specs[i], one, sizeof one);
+		xt_ranking(r, rank_specs[i], two, sizeof two);
 		assert_string_equal(one, two);
 	}
 	xap_db_destroy(r);
@@ -903,17 +643,17 @@ static void test_two_writers(void **state)
 	fixture_t *fx = *state;
 	xap_db_t *w2 = NULL;
 	char *err = NULL;
-	double t0 = now_ms();
+	double t0 = xt_now_ms();
 	assert_failed(xap_db_open_write(fx->path, XAP_DB_CREATE_OR_OPEN, 0, &w2, &err),
 		      XAP_BUSY, err);
-	assert_true(now_ms() - t0 < 1000);
+	assert_true(xt_now_ms() - t0 < 1000);
 	assert_null(w2);
 	assert_non_null(strstr(err, fx->path));
 	free(err);
 
-	t0 = now_ms();
+	t0 = xt_now_ms();
 	assert_failed(xap_db_open_write(fx->path, XAP_DB_OPEN, 300, &w2, &err), XAP_BUSY, err);
-	double waited = now_ms() - t0;
+	double waited = xt_now_ms() - t0;
 	assert_true(waited >= 290 && waited < 1500);
 	assert_non_null(strstr(err, fx->path));
 	free(err);
@@ -972,7 +712,7 @@ static void test_truncated_table(void **state)
 	if (st == XAP_OK) { /* glass opens lazily: the search must fail */
 		xap_enquire_t *e = NULL;
 		OK(xap_enquire_new(r, &e, &err), err);
-		xap_query_t *q = Q("quick");
+		xap_query_t *q = xt_query("quick");
 		EQOK(e, xap_enquire_set_query(e, q));
 		xap_query_destroy(q);
 		xap_mset_t *m = NULL;
@@ -1017,9 +757,9 @@ static void test_misuse(void **state)
 	assert_null(m);
 	/* ... and the default keeps the most frequent terms instead */
 	unsigned ids[16];
-	assert_int_equal(run(w, e, "WILD2(C)", ids, NULL), 4); /* Ca, Cb: 2 docs each */
+	assert_int_equal(xt_run(w, e, "WILD2(C)", ids, NULL), 4); /* Ca, Cb: 2 docs each */
 
-	q = Q("quick");
+	q = xt_query("quick");
 	EQOK(e, xap_enquire_set_query(e, q));
 	xap_query_destroy(q);
 	EQOK(e, xap_enquire_mset(e, 0, 10, 0, &m));

@@ -1,0 +1,510 @@
+/* index.c - lode_index_*: bring an index up to date with directories of files.
+ *
+ * One update: walk the paths; compare each file's mtime and size with what
+ * the index remembers ("f:" metadata, schema.h); read, parse and turn new or
+ * changed files into Xapian documents (pipeline.c, in worker threads); write
+ * them in file order from this thread, one transaction per batch, so every
+ * committed batch is searchable and a crash leaves the last commit intact;
+ * remove the documents of files that are gone. */
+#include "lode.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "index_impl.h"
+#include "schema.h"
+#include "stem.h"
+#include "strmap.h"
+#include "walk.h"
+#include "xapian_c.h"
+
+#define DEFAULT_MAX_SIZE (64ull << 20)
+#define DEFAULT_BATCH_DOCS 2000
+#define BATCH_BYTES (48ull << 20)
+
+void lode_index_opts_init(lode_index_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->wait_seconds = 0;
+	o->max_size = DEFAULT_MAX_SIZE;
+	o->batch_docs = DEFAULT_BATCH_DOCS;
+}
+
+const char *lode_index_errmsg(const lode_index_t *idx)
+{
+	return idx && idx->err.p ? idx->err.p : "";
+}
+
+void index_set_err(lode_index_t *idx, const char *fmt, const char *arg)
+{
+	buf_reset(&idx->err);
+	buf_printf(&idx->err, fmt, arg ? arg : "");
+}
+
+lode_status_t index_status_of(xap_status_t st)
+{
+	/* The binding's enum mirrors lode_status_t value for value. */
+	return (lode_status_t)st;
+}
+
+char *lode_default_index_path(void)
+{
+	const char *env = getenv("LODE_INDEX");
+	if (env && *env)
+		return strdup(env);
+	buf_t b = BUF_INIT;
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg) {
+		buf_printf(&b, "%s/lode/index", xdg);
+	} else {
+		const char *home = getenv("HOME");
+		buf_printf(&b, "%s/.local/share/lode/index", home && *home ? home : ".");
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* mkdir -p of PATH's parent directories (the index directory itself is
+ * created by Xapian). */
+static int make_parents(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+static char *meta_get(xap_db_t *db, const char *key)
+{
+	char *v = NULL;
+	size_t n;
+	if (xap_db_get_metadata(db, key, &v, &n) != XAP_OK)
+		return NULL;
+	return v;
+}
+
+static xap_status_t meta_set(xap_db_t *db, const char *key, const char *val)
+{
+	return xap_db_set_metadata(db, key, val, strlen(val));
+}
+
+static void iso_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Settings of a new index, or checks against an existing one's. */
+static lode_status_t init_settings(lode_index_t *idx, const char *want_lang)
+{
+	char *schema = meta_get(idx->db, META_SCHEMA);
+	char *lang = meta_get(idx->db, META_LANG);
+	lode_status_t rc = LODE_OK;
+	if (!schema || !lang) {
+		index_set_err(idx, "cannot read the index settings: %s", xap_db_errmsg(idx->db));
+		rc = LODE_ENGINE;
+		goto out;
+	}
+	if (*schema && atoi(schema) > SCHEMA_VERSION) {
+		index_set_err(idx, "index was made by a newer lode (schema %s)", schema);
+		rc = LODE_INVALID;
+		goto out;
+	}
+	if (*lang && want_lang && *want_lang) {
+		stemmer_t *a = stemmer_new(want_lang, NULL);
+		int same = a && strcmp(stemmer_lang(a), lang) == 0;
+		stemmer_destroy(a);
+		if (!same) {
+			buf_reset(&idx->err);
+			buf_printf(&idx->err, "index was built for language '%s', not '%s': "
+				   "use a new index to change it", lang, want_lang);
+			rc = LODE_INVALID;
+			goto out;
+		}
+	}
+	if (*lang) {
+		idx->lang = lang;
+		lang = NULL;
+	} else {
+		char *em = NULL;
+		stemmer_t *st = stemmer_new(want_lang && *want_lang ? want_lang : "english", &em);
+		if (!st) {
+			index_set_err(idx, "%s", em ? em : "unknown language");
+			free(em);
+			rc = LODE_INVALID;
+			goto out;
+		}
+		idx->lang = strdup(stemmer_lang(st));
+		stemmer_destroy(st);
+		char num[32];
+		xap_status_t xs = meta_set(idx->db, META_LANG, idx->lang);
+		snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
+		if (xs == XAP_OK) xs = meta_set(idx->db, META_SCHEMA, num);
+		snprintf(num, sizeof num, "%g", DEFAULT_K1);
+		if (xs == XAP_OK) xs = meta_set(idx->db, META_K1, num);
+		snprintf(num, sizeof num, "%g", DEFAULT_B);
+		if (xs == XAP_OK) xs = meta_set(idx->db, META_B, num);
+		snprintf(num, sizeof num, "%g", DEFAULT_TITLE_WEIGHT);
+		if (xs == XAP_OK) xs = meta_set(idx->db, META_TITLE_WEIGHT, num);
+		if (xs == XAP_OK) xs = xap_db_commit(idx->db);
+		if (xs != XAP_OK) {
+			index_set_err(idx, "cannot initialise the index: %s", xap_db_errmsg(idx->db));
+			rc = index_status_of(xs);
+		}
+	}
+out:
+	free(schema);
+	free(lang);
+	return rc;
+}
+
+lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
+			      lode_index_t **out, char **errmsg)
+{
+	*out = NULL;
+	if (errmsg)
+		*errmsg = NULL;
+	lode_index_opts_t defaults;
+	if (!opts) {
+		lode_index_opts_init(&defaults);
+		opts = &defaults;
+	}
+	lode_index_t *idx = calloc(1, sizeof *idx);
+	if (!idx)
+		return LODE_NOMEM;
+	idx->opts = *opts;
+	if (!idx->opts.max_size)
+		idx->opts.max_size = DEFAULT_MAX_SIZE;
+	if (!idx->opts.batch_docs)
+		idx->opts.batch_docs = DEFAULT_BATCH_DOCS;
+	idx->path = strdup(path);
+	lode_status_t rc = LODE_NOMEM;
+	if (!idx->path)
+		goto fail;
+	if (make_parents(path)) {
+		rc = LODE_IO;
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s: cannot create its directory: %s", path, strerror(errno));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		goto fail;
+	}
+	char *em = NULL;
+	xap_status_t xs = xap_db_open_write(path, XAP_DB_CREATE_OR_OPEN,
+					    opts->wait_seconds * 1000u, &idx->db, &em);
+	if (xs != XAP_OK) {
+		rc = index_status_of(xs);
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			if (xs == XAP_BUSY)
+				buf_printf(&b, "%s: index is busy: another 'lode index' is writing it", path);
+			else
+				buf_printf(&b, "%s: %s", path, em ? em : xap_status_str(xs));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		free(em);
+		goto fail;
+	}
+	rc = init_settings(idx, opts->lang);
+	if (rc != LODE_OK) {
+		if (errmsg)
+			*errmsg = strdup(lode_index_errmsg(idx));
+		goto fail;
+	}
+	*out = idx;
+	return LODE_OK;
+fail:
+	xap_db_destroy(idx->db);
+	free(idx->path);
+	free(idx->lang);
+	buf_free(&idx->err);
+	free(idx);
+	return rc;
+}
+
+lode_status_t lode_index_close(lode_index_t *idx)
+{
+	if (!idx)
+		return LODE_OK;
+	lode_status_t rc = LODE_OK;
+	if (idx->db) {
+		xap_status_t xs = xap_db_commit(idx->db);
+		if (xs != XAP_OK)
+			rc = index_status_of(xs);
+	}
+	xap_db_destroy(idx->db);
+	free(idx->path);
+	free(idx->lang);
+	buf_free(&idx->err);
+	free(idx);
+	return rc;
+}
+
+/* ------------------------------------------------------------- update */
+
+static int load_known(lode_index_t *idx, strmap_t *known)
+{
+	xap_termlist_t *tl = NULL;
+	if (xap_db_metadata_keys(idx->db, META_FILE, &tl) != XAP_OK)
+		return -1;
+	const char *k;
+	size_t kl;
+	size_t pl = strlen(META_FILE);
+	while (xap_termlist_next(tl, &k, &kl)) {
+		char *key = strndup(k, kl);
+		char *v = NULL;
+		size_t vl;
+		known_t *kn = calloc(1, sizeof *kn);
+		if (!key || !kn || xap_db_get_metadata(idx->db, key, &v, &vl) != XAP_OK) {
+			free(key), free(kn), free(v);
+			xap_termlist_destroy(tl);
+			return -1;
+		}
+		long long mt = 0;
+		unsigned long long sz = 0, h = 0;
+		sscanf(v, "%lld %llu %llx", &mt, &sz, &h);
+		kn->mtime = mt;
+		kn->size = sz;
+		kn->hash = h;
+		if (!strmap_put(known, key + pl, kn)) {
+			free(key), free(kn), free(v);
+			xap_termlist_destroy(tl);
+			return -1;
+		}
+		free(key);
+		free(v);
+	}
+	xap_status_t st = xap_termlist_status(tl);
+	xap_termlist_destroy(tl);
+	return st == XAP_OK ? 0 : -1;
+}
+
+/* Roots: the absolute form of each path given, without resolving links in
+ * the last component. */
+static char *absolute(const char *p)
+{
+	char *r = realpath(p, NULL);
+	if (r)
+		return r;
+	/* missing: keep it lexically absolute so that its documents can go */
+	if (p[0] == '/')
+		return strdup(p);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return strdup(p);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s/%s", cwd, p);
+	return buf_detach(&b, NULL);
+}
+
+typedef struct {
+	lode_index_t *idx;
+	const lode_index_callbacks_t *cb;
+	lode_index_summary_t *sum;
+} walk_ctx_t;
+
+static void on_walk_problem(void *ctx, const char *path, const char *reason, int skipped)
+{
+	walk_ctx_t *w = ctx;
+	if (skipped)
+		w->sum->skipped++;
+	else
+		w->sum->failed++;
+	if (w->cb && w->cb->on_file)
+		w->cb->on_file(w->cb->ctx, path, skipped ? LODE_FILE_SKIPPED : LODE_FILE_FAILED,
+			       reason, 0);
+}
+
+static lode_status_t remember_roots(lode_index_t *idx, char **roots, size_t n)
+{
+	char *old = meta_get(idx->db, META_ROOTS);
+	buf_t b = BUF_INIT;
+	if (old && *old) {
+		buf_adds(&b, old);
+		if (b.p[b.len - 1] != '\n')
+			buf_addc(&b, '\n');
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!roots[i])
+			continue;
+		/* skip roots already listed */
+		int dup = 0;
+		for (const char *l = old ? old : ""; *l;) {
+			const char *e = strchr(l, '\n');
+			size_t len = e ? (size_t)(e - l) : strlen(l);
+			if (len == strlen(roots[i]) && strncmp(l, roots[i], len) == 0)
+				dup = 1;
+			l += len + (e ? 1 : 0);
+		}
+		if (!dup) {
+			buf_adds(&b, roots[i]);
+			buf_addc(&b, '\n');
+		}
+	}
+	free(old);
+	xap_status_t xs = xap_db_set_metadata(idx->db, META_ROOTS, b.p ? b.p : "", b.len);
+	buf_free(&b);
+	return index_status_of(xs);
+}
+
+/* Split the remembered roots into a malloc'd array. */
+static char **roots_from_index(lode_index_t *idx, size_t *n)
+{
+	*n = 0;
+	char *v = meta_get(idx->db, META_ROOTS);
+	if (!v)
+		return NULL;
+	size_t cap = 1;
+	for (char *s = v; *s; s++)
+		cap += *s == '\n';
+	char **r = calloc(cap, sizeof *r);
+	if (!r) {
+		free(v);
+		return NULL;
+	}
+	for (char *s = v, *e; *s; s = e + 1) {
+		e = strchr(s, '\n');
+		if (!e)
+			e = s + strlen(s);
+		if (e > s)
+			r[(*n)++] = strndup(s, (size_t)(e - s));
+		if (!*e)
+			break;
+	}
+	free(v);
+	return r;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, size_t n,
+				const lode_index_callbacks_t *cb, lode_index_summary_t *summary)
+{
+	lode_index_summary_t sum_local;
+	lode_index_summary_t *sum = summary ? summary : &sum_local;
+	memset(sum, 0, sizeof *sum);
+	if (!idx)
+		return LODE_INVALID;
+	buf_reset(&idx->err);
+	double t0 = index_now();
+
+	char **roots = NULL;
+	size_t nroots = 0;
+	int have_stdin = 0;
+	if (n == 0) {
+		roots = roots_from_index(idx, &nroots);
+		if (!nroots) {
+			free_strv(roots, nroots);
+			index_set_err(idx, "%sno paths given, and the index knows no roots yet", NULL);
+			return LODE_INVALID;
+		}
+	} else {
+		roots = calloc(n, sizeof *roots);
+		if (!roots)
+			return LODE_NOMEM;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(paths[i], "-") == 0) {
+				have_stdin = 1;
+				continue;
+			}
+			if (!(roots[nroots++] = absolute(paths[i]))) {
+				free_strv(roots, nroots);
+				return LODE_NOMEM;
+			}
+		}
+	}
+
+	lode_status_t rc = LODE_OK;
+	walk_list_t files = { 0 };
+	strmap_t known = STRMAP_INIT;
+	walk_ctx_t wctx = { idx, cb, sum };
+	walk_opts_t wo = {
+		.excludes = idx->opts.excludes, .n_excludes = idx->opts.n_excludes,
+		.include_hidden = idx->opts.include_hidden, .on_problem = on_walk_problem,
+		.ctx = &wctx,
+	};
+	/* Roots given on the command line that do not exist are errors, not
+	 * deletions; remembered roots that vanished lose their documents. */
+	char **keep_roots = calloc(nroots ? nroots : 1, sizeof *keep_roots);
+	if (!keep_roots) {
+		rc = LODE_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nroots; i++) {
+		struct stat st;
+		if (stat(roots[i], &st) != 0) {
+			if (n > 0 || errno != ENOENT) {
+				on_walk_problem(&wctx, roots[i], strerror(errno), 0);
+				continue;
+			}
+			keep_roots[i] = roots[i]; /* a remembered root is gone: remove its files */
+			continue;
+		}
+		keep_roots[i] = roots[i];
+		if (walk_path(roots[i], &wo, &files)) {
+			rc = LODE_NOMEM;
+			goto out;
+		}
+	}
+	if (load_known(idx, &known)) {
+		index_set_err(idx, "cannot read the index: %s", xap_db_errmsg(idx->db));
+		rc = LODE_ENGINE;
+		goto out;
+	}
+
+	rc = pipeline_run(idx, &files, &known, keep_roots, nroots, have_stdin, cb, sum);
+	if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
+		lode_status_t r2 = remember_roots(idx, keep_roots, nroots);
+		char now[32];
+		iso_now(now);
+		if (r2 == LODE_OK)
+			r2 = index_status_of(meta_set(idx->db, META_UPDATED, now));
+		double tc = index_now();
+		if (r2 == LODE_OK)
+			r2 = index_status_of(xap_db_commit(idx->db));
+		sum->t_commit += index_now() - tc;
+		if (r2 != LODE_OK) {
+			index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));
+			rc = r2;
+		}
+	}
+out:
+	sum->t_total = index_now() - t0;
+	free(keep_roots);
+	free_strv(roots, nroots);
+	walk_list_free(&files);
+	strmap_free(&known, free);
+	return rc;
+}
+
+double index_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,210 @@
+/* record.c - encode/decode a document's stored data; see record.h. */
+#include "record.h"
+
+#include <string.h>
+#include <zlib.h>
+
+/* Texts shorter than this are stored raw: compression would not pay. */
+#define COMPRESS_MIN 512
+
+/* LEB128: 7 bits a byte, low first; returns the byte count (1..10). */
+static size_t varint_encode(char out[10], uint64_t v)
+{
+	size_t n = 0;
+	do {
+		unsigned char c = v & 0x7F;
+		v >>= 7;
+		if (v)
+			c |= 0x80;
+		out[n++] = (char)c;
+	} while (v);
+	return n;
+}
+
+static void put_varint(buf_t *b, uint64_t v)
+{
+	char tmp[10];
+	buf_add(b, tmp, varint_encode(tmp, v));
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (*p >= end)
+			return -1;
+		unsigned c = *(*p)++;
+		r |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void put_field(buf_t *b, char key, const char *s, size_t n)
+{
+	if (!s)
+		return;
+	buf_addc(b, key);
+	put_varint(b, n);
+	buf_add(b, s, n);
+}
+
+static void put_str(buf_t *b, char key, const char *s)
+{
+	if (s && *s)
+		put_field(b, key, s, strlen(s));
+}
+
+/* A number field: key, length of the varint, the varint. */
+static void put_num(buf_t *b, char key, uint64_t v)
+{
+	char tmp[10];
+	put_field(b, key, tmp, varint_encode(tmp, v));
+}
+
+int record_encode(const record_t *r, buf_t *out)
+{
+	put_str(out, 'p', r->path);
+	put_str(out, 's', r->subkey);
+	put_str(out, 'i', r->id);
+	put_str(out, 't', r->title);
+	put_str(out, 'a', r->author);
+	put_str(out, 'd', r->date);
+	put_str(out, 'u', r->url);
+	put_str(out, 'f', r->format);
+	put_str(out, 'g', r->lang);
+	put_str(out, 'k', r->tags);
+	put_num(out, 'h', r->hash);
+	put_num(out, 'm', (uint64_t)r->mtime);
+	put_num(out, 'z', r->size);
+	put_num(out, 'l', r->line);
+	if (r->text_len >= COMPRESS_MIN && r->text_len < (1u << 31)) {
+		uLongf cap = compressBound((uLong)r->text_len);
+		buf_t z = BUF_INIT;
+		if (buf_reserve(&z, cap) == 0 &&
+		    compress2((Bytef *)z.p, &cap, (const Bytef *)r->text, (uLong)r->text_len, 1) == Z_OK &&
+		    cap + 16 < r->text_len) {
+			/* 'X': varint raw length, then the zlib stream */
+			char hdr[10];
+			size_t hn = varint_encode(hdr, r->text_len);
+			buf_addc(out, 'X');
+			put_varint(out, hn + cap);
+			buf_add(out, hdr, hn);
+			buf_add(out, z.p, cap);
+			buf_free(&z);
+			return out->oom ? -1 : 0;
+		}
+		buf_free(&z);
+	}
+	put_field(out, 'x', r->text ? r->text : "", r->text_len);
+	return out->oom ? -1 : 0;
+}
+
+static uint64_t num_of(const unsigned char *s, size_t n)
+{
+	uint64_t v = 0;
+	const unsigned char *p = s;
+	if (get_varint(&p, s + n, &v))
+		return 0;
+	return v;
+}
+
+int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
+{
+	memset(r, 0, sizeof *r);
+	buf_reset(store);
+	/* First pass: size the store so pointers into it stay valid. */
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	size_t need = 0;
+	while (p < end) {
+		unsigned char key = *p++;
+		uint64_t n;
+		if (get_varint(&p, end, &n) || n > (uint64_t)(end - p))
+			return -1;
+		if (key == 'X') {
+			const unsigned char *q = p;
+			uint64_t raw;
+			if (get_varint(&q, p + n, &raw) || raw > (1u << 31))
+				return -1;
+			need += raw + 1;
+		} else {
+			need += n + 1;
+		}
+		p += n;
+	}
+	if (buf_reserve(store, need))
+		return -1;
+	p = (const unsigned char *)data;
+	while (p < end) {
+		unsigned char key = *p++;
+		uint64_t n = 0;
+		get_varint(&p, end, &n); /* validated by the first pass */
+		const char *s = store->p + store->len;
+		switch (key) {
+		case 'h': r->hash = num_of(p, n); break;
+		case 'm': r->mtime = (int64_t)num_of(p, n); break;
+		case 'z': r->size = num_of(p, n); break;
+		case 'l': r->line = (unsigned)num_of(p, n); break;
+		case 'X': {
+			const unsigned char *q = p;
+			uint64_t raw = 0;
+			get_varint(&q, p + n, &raw);
+			uLongf got = (uLongf)raw;
+			if (uncompress((Bytef *)store->p + store->len, &got, q, (uLong)(p + n - q)) != Z_OK ||
+			    got != raw)
+				return -1;
+			store->len += raw;
+			store->p[store->len++] = '\0';
+			r->text = s;
+			r->text_len = raw;
+			break;
+		}
+		default:
+			memcpy(store->p + store->len, p, n);
+			store->len += n;
+			store->p[store->len++] = '\0';
+			switch (key) {
+			case 'p': r->path = s; break;
+			case 's': r->subkey = s; break;
+			case 'i': r->id = s; break;
+			case 't': r->title = s; break;
+			case 'a': r->author = s; break;
+			case 'd': r->date = s; break;
+			case 'u': r->url = s; break;
+			case 'f': r->format = s; break;
+			case 'g': r->lang = s; break;
+			case 'k': r->tags = s; break;
+			case 'x': r->text = s; r->text_len = n; break;
+			default: break; /* unknown key: a later version's field */
+			}
+		}
+		p += n;
+	}
+	if (!r->text)
+		r->text = "";
+	return 0;
+}
+
+uint64_t record_hash(const char *data, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const uint64_t prime = 0x100000001b3ULL;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, data + i, 8);
+		h ^= w;
+		h *= prime;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= prime;
+	}
+	h ^= len;
+	h *= prime;
+	return h ^ (h >> 32);
+}

@@ -1,0 +1,672 @@
+/* search.c - lode_search_*: open one or more indexes as one, run a query,
+ * hand back hits with their fields and highlighted passages.
+ *
+ * The query tree (query.h) is compiled here to a Xapian query using only
+ * what a stock xapian-tcpsrv can run: BM25Weight, OP_SCALE_WEIGHT for the
+ * title boost, value ranges and value sorts. Ties in score are broken by the
+ * sort key value (path, then key inside the file), never by docid. */
+#include "lode.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "query.h"
+#include "record.h"
+#include "schema.h"
+#include "search_impl.h"
+#include "snippet.h"
+#include "stem.h"
+#include "suggest.h"
+#include "xapian_c.h"
+
+#define RETRIES 3
+#define WILDCARD_LIMIT 1000
+
+void lode_query_opts_init(lode_query_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->limit = 10;
+	o->k1 = o->b = o->title_weight = -1;
+	o->snippets = 2;
+	o->snippet_len = 200;
+}
+
+const char *lode_search_errmsg(const lode_search_t *s)
+{
+	return s && s->err.p ? s->err.p : "";
+}
+
+static void set_err(lode_search_t *s, const char *what, const char *detail)
+{
+	buf_reset(&s->err);
+	buf_printf(&s->err, "%s%s%s", what, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+static double meta_num(xap_db_t *db, const char *key, double dflt)
+{
+	char *v = NULL;
+	size_t n;
+	double r = dflt;
+	if (xap_db_get_metadata(db, key, &v, &n) == XAP_OK && v && *v)
+		r = atof(v);
+	free(v);
+	return r;
+}
+
+/* ------------------------------------------------------------- compile */
+
+typedef struct {
+	lode_search_t *s;
+	double title_weight;
+	buf_t term;
+	int oom;
+} compiler_t;
+
+static xap_query_t *stemmed_term(compiler_t *c, const char *prefix, const qnode_t *n)
+{
+	size_t sl;
+	const char *stem = stemmer_stem(c->s->stem, n->text, n->len, n->tflags, &sl);
+	if (!stem)
+		return NULL;
+	schema_term(&c->term, prefix, stem, sl);
+	return xap_query_term(c->term.p, c->term.len, 1, 0);
+}
+
+static xap_query_t *plain_term(compiler_t *c, const char *prefix, const char *s, size_t n)
+{
+	schema_term(&c->term, prefix, s, n);
+	return xap_query_term(c->term.p, c->term.len, 1, 0);
+}
+
+/* A TERM in FIELD: body terms are stemmed; author/url/path are folded only. */
+static xap_query_t *field_term(compiler_t *c, qfield_t f, const qnode_t *n)
+{
+	switch (f) {
+	case QF_BODY: return stemmed_term(c, "", n);
+	case QF_TITLE: return stemmed_term(c, PFX_TITLE, n);
+	default: return plain_term(c, qry_field_prefix(f), n->text, n->len);
+	}
+}
+
+static xap_query_t *combine_free(xap_op_t op, xap_query_t **subs, size_t n, unsigned window)
+{
+	xap_query_t *q = NULL;
+	int ok = 1;
+	for (size_t i = 0; i < n; i++)
+		ok &= subs[i] != NULL;
+	if (ok)
+		q = xap_query_combine(op, subs, n, window);
+	for (size_t i = 0; i < n; i++)
+		xap_query_destroy(subs[i]);
+	return q;
+}
+
+/* PHRASE or NEAR over terms of FIELD. NEAR operands that are phrases
+ * contribute their words to the window. */
+static xap_query_t *positional(compiler_t *c, const qnode_t *n, qfield_t f)
+{
+	size_t cnt = 0;
+	for (size_t i = 0; i < n->nkids; i++)
+		cnt += n->kids[i]->type == Q_TERM ? 1 : n->kids[i]->nkids;
+	xap_query_t **subs = calloc(cnt ? cnt : 1, sizeof *subs);
+	if (!subs)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n->nkids; i++) {
+		const qnode_t *kid = n->kids[i];
+		if (kid->type == Q_TERM)
+			subs[k++] = field_term(c, f, kid);
+		else
+			for (size_t j = 0; j < kid->nkids; j++)
+				subs[k++] = field_term(c, f, kid->kids[j]);
+	}
+	unsigned window = 0;
+	if (n->type == Q_NEAR)
+		window = n->window + (unsigned)k;
+	xap_query_t *q = combine_free(n->type == Q_PHRASE ? XAP_OP_PHRASE : XAP_OP_NEAR, subs, k, window);
+	free(subs);
+	return q;
+}
+
+/* Body terms also match the title, boosted: body OR (title * weight). */
+static xap_query_t *with_title(compiler_t *c, const qnode_t *n,
+			       xap_query_t *(*build)(compiler_t *, const qnode_t *, qfield_t))
+{
+	xap_query_t *subs[2];
+	subs[0] = build(c, n, QF_BODY);
+	if (c->title_weight <= 0)
+		return subs[0];
+	xap_query_t *t = build(c, n, QF_TITLE);
+	subs[1] = t ? xap_query_scale(t, c->title_weight) : NULL;
+	xap_query_destroy(t);
+	return combine_free(XAP_OP_OR, subs, 2, 0);
+}
+
+static xap_query_t *term_in(compiler_t *c, const qnode_t *n, qfield_t f)
+{
+	return field_term(c, f, n);
+}
+
+static xap_query_t *compile(compiler_t *c, const qnode_t *n);
+
+static xap_query_t *compile_list(compiler_t *c, const qnode_t *n, xap_op_t op)
+{
+	/* Filters (boolean fields, dates) restrict without scoring. */
+	xap_query_t **score = calloc(n->nkids + 1, sizeof *score);
+	xap_query_t **filt = calloc(n->nkids + 1, sizeof *filt);
+	size_t ns = 0, nf = 0;
+	xap_query_t *q = NULL;
+	if (!score || !filt)
+		goto out;
+	for (size_t i = 0; i < n->nkids; i++) {
+		const qnode_t *k = n->kids[i];
+		int is_filter = op == XAP_OP_AND && (k->type == Q_FILTER || k->type == Q_DATE);
+		xap_query_t *kq = compile(c, k);
+		if (!kq)
+			goto out;
+		if (is_filter)
+			filt[nf++] = kq;
+		else
+			score[ns++] = kq;
+	}
+	if (ns && nf) {
+		xap_query_t *sq = ns == 1 ? score[0] : xap_query_combine(op, score, ns, 0);
+		xap_query_t *fq = nf == 1 ? filt[0] : xap_query_combine(XAP_OP_AND, filt, nf, 0);
+		xap_query_t *pair[2] = { sq, fq };
+		q = (sq && fq) ? xap_query_combine(XAP_OP_FILTER, pair, 2, 0) : NULL;
+		if (ns > 1) xap_query_destroy(sq);
+		if (nf > 1) xap_query_destroy(fq);
+	} else if (ns) {
+		q = ns == 1 ? xap_query_copy(score[0]) : xap_query_combine(op, score, ns, 0);
+	} else {
+		q = nf == 1 ? xap_query_copy(filt[0]) : xap_query_combine(XAP_OP_AND, filt, nf, 0);
+	}
+out:
+	for (size_t i = 0; i < ns; i++)
+		xap_query_destroy(score[i]);
+	for (size_t i = 0; i < nf; i++)
+		xap_query_destroy(filt[i]);
+	free(score);
+	free(filt);
+	return q;
+}
+
+static xap_query_t *compile(compiler_t *c, const qnode_t *n)
+{
+	switch (n->type) {
+	case Q_TERM:
+		if (n->field == QF_BODY)
+			return with_title(c, n, term_in);
+		return field_term(c, n->field, n);
+	case Q_PHRASE:
+	case Q_NEAR:
+		if (n->field == QF_BODY)
+			return with_title(c, n, positional);
+		return positional(c, n, n->field);
+	case Q_AND:
+		return compile_list(c, n, XAP_OP_AND);
+	case Q_OR:
+		return compile_list(c, n, XAP_OP_OR);
+	case Q_AND_NOT:
+	case Q_AND_MAYBE: {
+		xap_query_t *subs[2] = { NULL, NULL };
+		subs[0] = compile(c, n->kids[0]);
+		if (n->nkids == 2) {
+			subs[1] = compile(c, n->kids[1]);
+		} else {
+			qnode_t rest = { .type = Q_OR, .kids = n->kids + 1, .nkids = n->nkids - 1 };
+			subs[1] = compile_list(c, &rest, XAP_OP_OR);
+		}
+		return combine_free(n->type == Q_AND_NOT ? XAP_OP_AND_NOT : XAP_OP_AND_MAYBE,
+				    subs, 2, 0);
+	}
+	case Q_WILDCARD: {
+		const char *pfx = n->field == QF_BODY ? "" : qry_field_prefix(n->field);
+		schema_term(&c->term, pfx, n->text, n->len);
+		return xap_query_wildcard(c->term.p, c->term.len, WILDCARD_LIMIT);
+	}
+	case Q_FILTER:
+		return plain_term(c, qry_field_prefix(n->field), n->text, n->len);
+	case Q_DATE:
+		return xap_query_value_range(SLOT_DATE, n->date_lo[0] ? n->date_lo : NULL,
+					     n->date_hi[0] ? n->date_hi : NULL);
+	case Q_ALL:
+		return xap_query_match_all();
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------- open */
+
+/* 1 when PATH is a regular file: a Xapian stub (*is_list 0) or a shard list. */
+static int is_stub_or_list(const char *path, int *is_list)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char line[512];
+	*is_list = 1;
+	if (fgets(line, sizeof line, f)) {
+		static const char *const stub_words[] = { "auto ", "glass ", "chert ", "remote ",
+							  "inmemory", "honey " };
+		for (size_t i = 0; i < sizeof stub_words / sizeof *stub_words; i++)
+			if (strncmp(line, stub_words[i], strlen(stub_words[i])) == 0)
+				*is_list = 0;
+	}
+	fclose(f);
+	return 1;
+}
+
+static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth);
+
+static lode_status_t add_list(lode_search_t *s, const char *path, unsigned timeout_ms, int depth)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		set_err(s, path, "cannot read the shard list");
+		return LODE_IO;
+	}
+	char line[4096];
+	lode_status_t rc = LODE_OK;
+	size_t added = 0;
+	while (rc == LODE_OK && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		/* relative entries are relative to the list's directory */
+		buf_t full = BUF_INIT;
+		const char *slash = strrchr(path, '/');
+		if (*p != '/' && strncmp(p, "tcp:", 4) != 0 && slash)
+			buf_printf(&full, "%.*s/%s", (int)(slash - path), path, p);
+		else
+			buf_adds(&full, p);
+		rc = add_source(s, full.p, timeout_ms, depth + 1);
+		buf_free(&full);
+		added++;
+	}
+	fclose(f);
+	if (rc == LODE_OK && !added) {
+		set_err(s, path, "the shard list names no index");
+		rc = LODE_INVALID;
+	}
+	return rc;
+}
+
+static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth)
+{
+	xap_db_t *db = NULL;
+	char *em = NULL;
+	xap_status_t xs;
+	if (depth > 4) {
+		set_err(s, src, "shard lists nested too deeply");
+		return LODE_INVALID;
+	}
+	if (strncmp(src, "tcp:", 4) == 0) {
+		const char *hp = src + 4;
+		const char *colon = strrchr(hp, ':');
+		if (!colon || colon == hp || !colon[1]) {
+			set_err(s, src, "expected tcp:HOST:PORT");
+			return LODE_INVALID;
+		}
+		char *host = strndup(hp, (size_t)(colon - hp));
+		xs = xap_db_open_remote(host, (unsigned)atoi(colon + 1), timeout_ms, &db, &em);
+		free(host);
+	} else {
+		int is_list = 0;
+		if (is_stub_or_list(src, &is_list) && is_list)
+			return add_list(s, src, timeout_ms, depth);
+		xs = xap_db_open_read(src, &db, &em);
+	}
+	if (xs != XAP_OK) {
+		buf_reset(&s->err);
+		if (xs == XAP_NOT_FOUND)
+			buf_printf(&s->err, "%s: no index there (run 'lode index' first)", src);
+		else
+			buf_printf(&s->err, "%s: %s", src, em ? em : xap_status_str(xs));
+		free(em);
+		return (lode_status_t)xs;
+	}
+	if (!s->first_opened) {
+		/* the first shard's settings are the search's */
+		char *lang = NULL;
+		size_t n;
+		if (xap_db_get_metadata(db, META_LANG, &lang, &n) == XAP_OK && lang && *lang) {
+			free(s->lang);
+			s->lang = lang;
+		} else {
+			free(lang);
+		}
+		s->k1 = meta_num(db, META_K1, DEFAULT_K1);
+		s->b = meta_num(db, META_B, DEFAULT_B);
+		s->title_weight = meta_num(db, META_TITLE_WEIGHT, DEFAULT_TITLE_WEIGHT);
+		s->first_opened = 1;
+	}
+	xs = xap_db_add(s->db, db);
+	xap_db_destroy(db);
+	if (xs != XAP_OK) {
+		set_err(s, src, xap_db_errmsg(s->db));
+		return (lode_status_t)xs;
+	}
+	return LODE_OK;
+}
+
+lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned timeout_ms,
+			       lode_search_t **out, char **errmsg)
+{
+	*out = NULL;
+	if (errmsg)
+		*errmsg = NULL;
+	lode_search_t *s = calloc(1, sizeof *s);
+	if (!s)
+		return LODE_NOMEM;
+	lode_status_t rc = LODE_OK;
+	char *em = NULL;
+	if (xap_db_new_combined(&s->db, &em) != XAP_OK) {
+		free(em);
+		free(s);
+		return LODE_NOMEM;
+	}
+	for (size_t i = 0; i < n && rc == LODE_OK; i++)
+		rc = add_source(s, sources[i], timeout_ms, 0);
+	if (rc == LODE_OK && n == 0) {
+		set_err(s, "no index given", NULL);
+		rc = LODE_INVALID;
+	}
+	if (rc == LODE_OK) {
+		s->stem = stemmer_new(s->lang ? s->lang : "english", &em);
+		if (!s->stem) {
+			set_err(s, "cannot stem", em);
+			free(em);
+			rc = LODE_INVALID;
+		}
+	}
+	if (rc != LODE_OK) {
+		if (errmsg)
+			*errmsg = strdup(lode_search_errmsg(s));
+		lode_search_close(s);
+		return rc;
+	}
+	*out = s;
+	return LODE_OK;
+}
+
+void lode_search_close(lode_search_t *s)
+{
+	if (!s)
+		return;
+	xap_db_destroy(s->db);
+	stemmer_destroy(s->stem);
+	free(s->lang);
+	buf_free(&s->err);
+	free(s);
+}
+
+/* ------------------------------------------------------------- run */
+
+typedef struct {
+	lode_search_t *s;
+	unsigned ndocs;
+	buf_t term;
+} weight_ctx_t;
+
+/* idf of a body term: rarer terms weigh more in passage choice. */
+static double term_weight(void *ctx, const char *term, size_t len)
+{
+	weight_ctx_t *w = ctx;
+	unsigned tf = 0;
+	if (xap_db_term_freq(w->s->db, term, len, &tf) != XAP_OK || tf == 0)
+		return 1.0;
+	return log(1.0 + (double)w->ndocs / tf);
+}
+
+static void results_free_hits(lode_results_t *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		hit_store_t *h = &r->store[i];
+		buf_free(&h->recbuf);
+		for (size_t k = 0; k < r->hits[i].nsnippets; k++)
+			free((void *)h->snips[k].hl);
+		snip_result_free(&h->passages);
+		snip_result_free(&h->title_passages);
+		free(h->snips);
+		free(h->title_hl);
+	}
+	free(r->hits);
+	free(r->store);
+	r->hits = NULL;
+	r->store = NULL;
+	r->n = 0;
+}
+
+void lode_results_free(lode_results_t *r)
+{
+	if (!r)
+		return;
+	results_free_hits(r);
+	free(r->suggestion);
+	free(r);
+}
+
+size_t lode_results_count(const lode_results_t *r) { return r ? r->n : 0; }
+uint64_t lode_results_total(const lode_results_t *r) { return r ? r->total : 0; }
+const char *lode_results_literal(const lode_results_t *r) { return r ? r->literal : NULL; }
+const char *lode_results_suggestion(const lode_results_t *r) { return r ? r->suggestion : NULL; }
+
+lode_status_t lode_results_hit(const lode_results_t *r, size_t i, lode_hit_t *hit)
+{
+	if (!r || i >= r->n) {
+		memset(hit, 0, sizeof *hit);
+		return LODE_INVALID;
+	}
+	*hit = r->hits[i];
+	return LODE_OK;
+}
+
+static lode_span_t *copy_spans(const snip_span_t *s, size_t n)
+{
+	lode_span_t *o = calloc(n ? n : 1, sizeof *o);
+	for (size_t i = 0; o && i < n; i++) {
+		o[i].start = s[i].start;
+		o[i].end = s[i].end;
+	}
+	return o;
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* Fill hit I from the document's record, with passages. */
+static lode_status_t fill_hit(lode_results_t *r, size_t i, xap_doc_t *doc, snip_matcher_t *m,
+			      const lode_query_opts_t *o)
+{
+	hit_store_t *h = &r->store[i];
+	lode_hit_t *hit = &r->hits[i];
+	const char *data;
+	size_t len;
+	if (xap_doc_get_data(doc, &data, &len) != XAP_OK)
+		return LODE_ENGINE;
+	record_t rec;
+	if (record_decode(data, len, &rec, &h->recbuf))
+		memset(&rec, 0, sizeof rec), rec.text = "";
+	hit->path = rec.path ? rec.path : "";
+	hit->id = nz(rec.id);
+	hit->title = nz(rec.title);
+	hit->author = nz(rec.author);
+	hit->date = nz(rec.date);
+	hit->url = nz(rec.url);
+	hit->format = nz(rec.format);
+	if (m && o->snippets) {
+		snip_opts_t so = { o->snippets, o->snippet_len ? o->snippet_len : 200 };
+		if (snip_build(m, rec.text, rec.text_len, &so, &h->passages))
+			return LODE_NOMEM;
+		h->snips = calloc(h->passages.n ? h->passages.n : 1, sizeof *h->snips);
+		if (!h->snips)
+			return LODE_NOMEM;
+		for (size_t k = 0; k < h->passages.n; k++) {
+			snip_passage_t *p = &h->passages.p[k];
+			lode_snippet_t *sn = &h->snips[k];
+			sn->text = p->text;
+			sn->len = p->len;
+			sn->hl = copy_spans(p->hl, p->nhl);
+			sn->nhl = p->nhl;
+			sn->line = p->line + (rec.line > 1 ? rec.line - 1 : 0);
+			sn->cut_before = p->cut_before;
+			sn->cut_after = p->cut_after;
+		}
+		hit->snippets = h->snips;
+		hit->nsnippets = h->passages.n;
+	}
+	if (m && hit->title) {
+		if (snip_highlight_field(m, QF_TITLE, hit->title, strlen(hit->title),
+					 &h->title_passages) == 0 && h->title_passages.n) {
+			h->title_hl = copy_spans(h->title_passages.p[0].hl, h->title_passages.p[0].nhl);
+			hit->title_hl = h->title_hl;
+			hit->title_nhl = h->title_passages.p[0].nhl;
+		}
+	}
+	return LODE_OK;
+}
+
+static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_query_opts_t *o,
+			      lode_results_t *r)
+{
+	compiler_t c = { .s = s };
+	c.title_weight = o->title_weight >= 0 ? o->title_weight : s->title_weight;
+	xap_query_t *q = compile(&c, tree);
+	buf_free(&c.term);
+	if (!q)
+		return LODE_NOMEM;
+	xap_enquire_t *e = NULL;
+	char *em = NULL;
+	xap_status_t xs = xap_enquire_new(s->db, &e, &em);
+	if (xs != XAP_OK) {
+		set_err(s, "cannot search", em);
+		free(em);
+		xap_query_destroy(q);
+		return (lode_status_t)xs;
+	}
+	xap_bm25_t bm = XAP_BM25_DEFAULTS;
+	bm.k1 = o->k1 >= 0 ? o->k1 : s->k1;
+	bm.b = o->b >= 0 ? o->b : s->b;
+	xs = xap_enquire_set_query(e, q);
+	if (xs == XAP_OK)
+		xs = xap_enquire_set_bm25(e, &bm);
+	if (xs == XAP_OK) {
+		if (o->sort == LODE_SORT_RELEVANCE)
+			xs = xap_enquire_sort_relevance_then_value(e, SLOT_SORT, 0);
+		else
+			xs = xap_enquire_sort_value_then_relevance(e, SLOT_DATE,
+								   o->sort == LODE_SORT_DATE_DESC);
+	}
+	unsigned ndocs = 0;
+	if (xs == XAP_OK)
+		xs = xap_db_doc_count(s->db, &ndocs);
+	xap_mset_t *ms = NULL;
+	unsigned limit = o->limit ? o->limit : 10;
+	if (xs == XAP_OK)
+		xs = xap_enquire_mset(e, o->offset, limit, o->exact_count ? ndocs : 0, &ms);
+	if (xs != XAP_OK) {
+		set_err(s, "search failed", xap_enquire_errmsg(e));
+		xap_enquire_destroy(e);
+		xap_query_destroy(q);
+		return (lode_status_t)xs;
+	}
+	r->total = o->exact_count ? xap_mset_matches_lower(ms) : xap_mset_matches_estimated(ms);
+	size_t n = xap_mset_size(ms);
+	r->hits = calloc(n ? n : 1, sizeof *r->hits);
+	r->store = calloc(n ? n : 1, sizeof *r->store);
+	lode_status_t rc = (r->hits && r->store) ? LODE_OK : LODE_NOMEM;
+	weight_ctx_t wc = { s, ndocs, BUF_INIT };
+	snip_matcher_t *m = NULL;
+	if (rc == LODE_OK && n) {
+		m = snip_matcher_new(tree, s->stem, term_weight, &wc);
+		if (!m)
+			rc = LODE_NOMEM;
+	}
+	for (size_t i = 0; rc == LODE_OK && i < n; i++) {
+		unsigned docid;
+		double wt;
+		xap_doc_t *doc = NULL;
+		xs = xap_mset_item(ms, i, &docid, &wt);
+		if (xs == XAP_OK)
+			xs = xap_mset_doc(ms, i, &doc);
+		if (xs != XAP_OK) {
+			set_err(s, "cannot read a result", xap_mset_errmsg(ms));
+			rc = (lode_status_t)xs;
+			break;
+		}
+		r->n = i + 1;
+		r->hits[i].rank = o->offset + (unsigned)i + 1;
+		r->hits[i].score = wt;
+		rc = fill_hit(r, i, doc, m, o);
+		xap_doc_destroy(doc);
+	}
+	snip_matcher_free(m);
+	buf_free(&wc.term);
+	xap_mset_destroy(ms);
+	xap_enquire_destroy(e);
+	xap_query_destroy(q);
+	return rc;
+}
+
+lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_query_opts_t *o,
+			      lode_results_t **out)
+{
+	*out = NULL;
+	lode_query_opts_t dflt;
+	if (!o) {
+		lode_query_opts_init(&dflt);
+		o = &dflt;
+	}
+	if (!s || !query)
+		return LODE_INVALID;
+	buf_reset(&s->err);
+	lode_results_t *r = calloc(1, sizeof *r);
+	if (!r)
+		return LODE_NOMEM;
+	int flags = (o->default_or ? QP_DEFAULT_OR : 0) | (o->literal ? QP_LITERAL : 0);
+	qnode_t *tree = NULL;
+	const char *perr = NULL;
+	size_t qlen = strlen(query);
+	qp_result_t pr = qry_parse(query, qlen, flags, &tree, &perr);
+	if (pr == QP_SYNTAX) {
+		r->literal = perr ? perr : "syntax error";
+		pr = qry_parse(query, qlen, flags | QP_LITERAL, &tree, &perr);
+	}
+	if (pr != QP_OK) {
+		lode_results_free(r);
+		if (pr == QP_NOMEM)
+			return LODE_NOMEM;
+		set_err(s, "nothing to search for in the query", NULL);
+		return LODE_BAD_QUERY;
+	}
+	lode_status_t rc = LODE_RETRY;
+	for (int attempt = 0; attempt < RETRIES && rc == LODE_RETRY; attempt++) {
+		if (attempt) {
+			results_free_hits(r);
+			xap_db_reopen(s->db);
+		}
+		rc = run_once(s, tree, o, r);
+	}
+	if (rc == LODE_OK && o->suggest && r->total == 0)
+		r->suggestion = suggest_query(s, query, qlen, tree);
+	qnode_free(tree);
+	if (rc != LODE_OK) {
+		lode_results_free(r);
+		return rc;
+	}
+	*out = r;
+	return LODE_OK;
+}

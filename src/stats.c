@@ -1,0 +1,249 @@
+/* stats.c - lode_stats_get, lode_index_verify, lode_compact: looking at
+ * and maintaining an index as a whole. */
+#include "lode.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "record.h"
+#include "schema.h"
+#include "strmap.h"
+#include "xapian_c.h"
+
+static char *meta_str(xap_db_t *db, const char *key)
+{
+	char *v = NULL;
+	size_t n;
+	if (xap_db_get_metadata(db, key, &v, &n) != XAP_OK) {
+		free(v);
+		return strdup("");
+	}
+	return v;
+}
+
+/* Bytes of the files in DIR (an index is one flat directory). */
+static uint64_t dir_bytes(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return (uint64_t)st.st_size;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	uint64_t total = 0;
+	struct dirent *e;
+	buf_t p = BUF_INIT;
+	while ((e = readdir(d)) != NULL) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		if (!p.oom && stat(p.p, &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	}
+	closedir(d);
+	buf_free(&p);
+	return total;
+}
+
+static lode_status_t open_read(const char *path, xap_db_t **db, char **errmsg)
+{
+	char *em = NULL;
+	xap_status_t xs = xap_db_open_read(path, db, &em);
+	if (xs != XAP_OK) {
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			if (xs == XAP_NOT_FOUND)
+				buf_printf(&b, "%s: no index there (run 'lode index' first)", path);
+			else
+				buf_printf(&b, "%s: %s", path, em ? em : xap_status_str(xs));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		free(em);
+		return (lode_status_t)xs;
+	}
+	return LODE_OK;
+}
+
+lode_status_t lode_stats_get(const char *path, lode_stats_t *out, char **errmsg)
+{
+	memset(out, 0, sizeof *out);
+	if (errmsg)
+		*errmsg = NULL;
+	xap_db_t *db = NULL;
+	lode_status_t rc = open_read(path, &db, errmsg);
+	if (rc != LODE_OK)
+		return rc;
+	unsigned n = 0;
+	xap_status_t xs = xap_db_doc_count(db, &n);
+	out->documents = n;
+	if (xs == XAP_OK)
+		xs = xap_db_avg_length(db, &out->avg_length);
+	xap_termlist_t *tl = NULL;
+	if (xs == XAP_OK)
+		xs = xap_db_allterms(db, "", &tl);
+	if (xs == XAP_OK) {
+		const char *t;
+		size_t tlen;
+		while (xap_termlist_next(tl, &t, &tlen)) {
+			unsigned tf = 0;
+			xap_termlist_current(tl, &tf, NULL, NULL);
+			out->unique_terms++;
+			out->postings += tf;
+		}
+		xs = xap_termlist_status(tl);
+		xap_termlist_destroy(tl);
+	}
+	if (xs != XAP_OK) {
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s: %s", path, xap_db_errmsg(db));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		xap_db_destroy(db);
+		return (lode_status_t)xs;
+	}
+	out->roots = meta_str(db, META_ROOTS);
+	out->lang = meta_str(db, META_LANG);
+	char *schema = meta_str(db, META_SCHEMA);
+	out->schema = schema ? (unsigned)atoi(schema) : 0;
+	free(schema);
+	out->last_update = meta_str(db, META_UPDATED);
+	out->size_bytes = dir_bytes(path);
+	xap_db_destroy(db);
+	if (!out->roots || !out->lang || !out->last_update) {
+		lode_stats_free(out);
+		return LODE_NOMEM;
+	}
+	return LODE_OK;
+}
+
+void lode_stats_free(lode_stats_t *st)
+{
+	if (!st)
+		return;
+	free(st->roots);
+	free(st->lang);
+	free(st->last_update);
+	memset(st, 0, sizeof *st);
+}
+
+typedef struct {
+	void (*report)(void *ctx, const char *line);
+	void *ctx;
+	uint64_t problems;
+	buf_t line;
+} verifier_t;
+
+static void problem(verifier_t *v, const char *fmt, unsigned docid, const char *detail)
+{
+	v->problems++;
+	if (!v->report)
+		return;
+	buf_reset(&v->line);
+	buf_printf(&v->line, fmt, docid, detail ? detail : "");
+	v->report(v->ctx, v->line.p);
+}
+
+lode_status_t lode_index_verify(const char *path, uint64_t *problems,
+				void (*report)(void *ctx, const char *line), void *ctx,
+				char **errmsg)
+{
+	*problems = 0;
+	if (errmsg)
+		*errmsg = NULL;
+	verifier_t v = { report, ctx, 0, BUF_INIT };
+	size_t xerr = 0;
+	char *em = NULL;
+	xap_status_t xs = xap_db_check(path, &xerr, &em);
+	if (xs != XAP_OK) {
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s: %s", path, em ? em : xap_status_str(xs));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		free(em);
+		*problems = 1;
+		return (lode_status_t)xs;
+	}
+	if (xerr) {
+		v.problems += xerr;
+		if (report) {
+			buf_printf(&v.line, "Xapian's check found %zu error(s)", xerr);
+			report(ctx, v.line.p);
+		}
+	}
+	xap_db_t *db = NULL;
+	lode_status_t rc = open_read(path, &db, errmsg);
+	if (rc != LODE_OK) {
+		buf_free(&v.line);
+		return rc;
+	}
+	/* Every document: a decodable record with a path and hash, and a unique
+	 * key that no other document has. */
+	unsigned last = 0;
+	xap_db_last_docid(db, &last);
+	strmap_t keys = STRMAP_INIT;
+	buf_t store = BUF_INIT, key = BUF_INIT;
+	for (unsigned id = 1; id <= last; id++) {
+		xap_doc_t *doc = NULL;
+		xs = xap_db_get_doc(db, id, &doc);
+		if (xs == XAP_NOT_FOUND)
+			continue;
+		if (xs != XAP_OK) {
+			problem(&v, "document %u: cannot be read%s", id, NULL);
+			continue;
+		}
+		const char *data;
+		size_t len;
+		record_t r;
+		if (xap_doc_get_data(doc, &data, &len) != XAP_OK ||
+		    record_decode(data, len, &r, &store) != 0) {
+			problem(&v, "document %u: stored record is damaged%s", id, NULL);
+		} else if (!r.path || !*r.path) {
+			problem(&v, "document %u: no path recorded%s", id, NULL);
+		} else {
+			if (!r.hash)
+				problem(&v, "document %u: no content hash recorded (%s)", id, r.path);
+			schema_key(&key, r.path, r.subkey);
+			if (strmap_get(&keys, key.p))
+				problem(&v, "document %u: duplicate key %s", id, key.p + 1);
+			else
+				strmap_put(&keys, key.p, NULL);
+			unsigned tf = 0;
+			xap_db_term_freq(db, key.p, key.len, &tf);
+			if (tf != 1)
+				problem(&v, "document %u: key term missing or shared (%s)", id, r.path);
+		}
+		xap_doc_destroy(doc);
+	}
+	strmap_free(&keys, NULL);
+	buf_free(&store);
+	buf_free(&key);
+	buf_free(&v.line);
+	xap_db_destroy(db);
+	*problems = v.problems;
+	return LODE_OK;
+}
+
+lode_status_t lode_compact(const char *const *srcs, size_t n, const char *dest, char **errmsg)
+{
+	if (errmsg)
+		*errmsg = NULL;
+	char *em = NULL;
+	xap_status_t xs = xap_compact(srcs, n, dest, 1, &em);
+	if (xs != XAP_OK) {
+		if (errmsg) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s: %s", dest, em ? em : xap_status_str(xs));
+			*errmsg = buf_detach(&b, NULL);
+		}
+		free(em);
+		return (lode_status_t)xs;
+	}
+	return LODE_OK;
+}

@@ -1,0 +1,193 @@
+/* terms.c - a document's terms, values and record; see terms.h and schema.h. */
+#include "terms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "normalize.h"
+#include "record.h"
+#include "schema.h"
+#include "stem.h"
+#include "tokenize.h"
+
+struct terms {
+	stemmer_t *stem;
+	buf_t term;     /* scratch: one prefixed term */
+	buf_t data;     /* scratch: the record */
+	buf_t folded;   /* scratch: a folded field value */
+};
+
+terms_t *terms_new(const char *lang, char **errmsg)
+{
+	terms_t *t = calloc(1, sizeof *t);
+	if (!t) {
+		if (errmsg)
+			*errmsg = strdup("out of memory");
+		return NULL;
+	}
+	t->stem = stemmer_new(lang, errmsg);
+	if (!t->stem) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void terms_free(terms_t *t)
+{
+	if (!t)
+		return;
+	stemmer_destroy(t->stem);
+	buf_free(&t->term);
+	buf_free(&t->data);
+	buf_free(&t->folded);
+	free(t);
+}
+
+/* Token sink state for one field of one document. */
+typedef struct {
+	terms_t *t;
+	xap_doc_t *doc;
+	const char *prefix;
+	size_t prefix_len;
+	int stemmed;
+	xap_status_t st;
+} sink_t;
+
+static int add_token(void *ctx, const char *tok, size_t len, size_t start, size_t end,
+		     unsigned pos, int flags)
+{
+	(void)start; (void)end;
+	sink_t *s = ctx;
+	const char *term = tok;
+	size_t tlen = len;
+	if (s->stemmed) {
+		term = stemmer_stem(s->t->stem, tok, len, flags, &tlen);
+		if (!term) {
+			s->st = XAP_NOMEM;
+			return 1;
+		}
+	}
+	if (s->prefix_len) {
+		buf_t *b = &s->t->term;
+		buf_reset(b);
+		buf_add(b, s->prefix, s->prefix_len);
+		buf_add(b, term, tlen);
+		if (b->oom) {
+			s->st = XAP_NOMEM;
+			return 1;
+		}
+		term = b->p;
+		tlen = b->len;
+	}
+	s->st = xap_doc_add_posting(s->doc, term, tlen, pos, 1);
+	return s->st != XAP_OK;
+}
+
+static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
+		    const char *text, size_t len)
+{
+	if (!text || !len)
+		return 0;
+	sink_t s = { t, doc, prefix, strlen(prefix), stemmed, XAP_OK };
+	int rc = tok_run(text, len, 1, add_token, &s, NULL);
+	return (rc < 0 || s.st != XAP_OK) ? -1 : 0;
+}
+
+/* A boolean term PREFIX + folded VALUE. */
+static int add_bool(terms_t *t, xap_doc_t *doc, const char *prefix, const char *v, size_t n)
+{
+	buf_reset(&t->folded);
+	if (norm_fold(v, n, &t->folded))
+		return -1;
+	/* trim spaces left and right */
+	const char *p = t->folded.p ? t->folded.p : "";
+	size_t len = t->folded.len;
+	while (len && (*p == ' ' || *p == '\t')) p++, len--;
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+	if (!len)
+		return 0;
+	schema_term(&t->term, prefix, p, len);
+	return xap_doc_add_boolean_term(doc, t->term.p, t->term.len) == XAP_OK ? 0 : -1;
+}
+
+static int add_tags(terms_t *t, xap_doc_t *doc, const char *tags)
+{
+	while (tags && *tags) {
+		const char *comma = strchr(tags, ',');
+		size_t n = comma ? (size_t)(comma - tags) : strlen(tags);
+		if (add_bool(t, doc, PFX_TAG, tags, n))
+			return -1;
+		tags = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+static int nonempty(const char *s)
+{
+	return s && *s;
+}
+
+int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *doc,
+		const char **why)
+{
+	*why = "out of memory";
+	if (xap_doc_clear(doc) != XAP_OK)
+		return -1;
+	if (add_text(t, doc, "", 1, d->text, d->text_len))
+		return -1;
+	if (nonempty(d->title) && add_text(t, doc, PFX_TITLE, 1, d->title, strlen(d->title)))
+		return -1;
+	if (nonempty(d->author) && add_text(t, doc, PFX_AUTHOR, 0, d->author, strlen(d->author)))
+		return -1;
+	if (nonempty(d->url) && add_text(t, doc, PFX_URL, 0, d->url, strlen(d->url)))
+		return -1;
+	if (add_text(t, doc, PFX_PATH, 0, f->path, strlen(f->path)))
+		return -1;
+	if (add_tags(t, doc, d->tags))
+		return -1;
+	if (nonempty(d->lang) && add_bool(t, doc, PFX_LANG, d->lang, strlen(d->lang)))
+		return -1;
+	if (add_bool(t, doc, PFX_FORMAT, d->format, strlen(d->format)))
+		return -1;
+	const char *id = nonempty(d->id) ? d->id : f->fallback_id;
+	if (nonempty(id) && add_bool(t, doc, PFX_ID, id, strlen(id)))
+		return -1;
+
+	schema_key(&t->term, f->path, d->subkey);
+	if (xap_doc_add_boolean_term(doc, t->term.p, t->term.len) != XAP_OK)
+		return -1;
+	schema_term(&t->term, PFX_FILE, f->path, strlen(f->path));
+	if (xap_doc_add_boolean_term(doc, t->term.p, t->term.len) != XAP_OK)
+		return -1;
+
+	const char *date = nonempty(d->date) ? d->date : f->fallback_date;
+	if (nonempty(date) && strlen(date) == 10) {
+		char ymd[8] = { date[0], date[1], date[2], date[3], date[5], date[6], date[8], date[9] };
+		if (xap_doc_add_value(doc, SLOT_DATE, ymd, 8) != XAP_OK)
+			return -1;
+	}
+	buf_reset(&t->term);
+	buf_adds(&t->term, f->path);
+	buf_addc(&t->term, '\0');
+	if (d->subkey)
+		buf_adds(&t->term, d->subkey);
+	if (t->term.oom || xap_doc_add_value(doc, SLOT_SORT, t->term.p, t->term.len) != XAP_OK)
+		return -1;
+
+	record_t r = {
+		.path = f->path, .subkey = d->subkey, .id = id, .title = d->title,
+		.author = d->author, .date = date, .url = d->url, .format = d->format,
+		.lang = d->lang, .tags = d->tags, .text = d->text, .text_len = d->text_len,
+		.hash = f->hash, .mtime = f->mtime, .size = f->size, .line = d->line,
+	};
+	buf_reset(&t->data);
+	if (record_encode(&r, &t->data))
+		return -1;
+	if (xap_doc_set_data(doc, t->data.p, t->data.len) != XAP_OK) {
+		*why = "could not store the document";
+		return -1;
+	}
+	return 0;
+}
