@@ -13,7 +13,8 @@
 #include "normalize.h"
 #include "snip_match.h"
 
-#define SHORT_LINE 40      /* a line this short ends where its newline is (a heading, a list item) */
+/* A line this short ends at its newline (a heading, a list item, an address). */
+#define SHORT_LINE 40
 #define MAX_PASSAGES 100
 
 typedef struct {
@@ -33,7 +34,7 @@ static int is_space_cp(int cp)
 {
 	/* controls too: they would only garble a terminal */
 	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
 	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
@@ -233,6 +234,7 @@ static int make_units(const char *t, size_t n, unsigned plen, units_t *u)
 /* -------------------------------------------------------------- choosing */
 
 typedef struct {
+	const char *text;
 	const units_t *u;
 	const snip_occs_t *occ;
 	snip_matcher_t *m;
@@ -312,6 +314,19 @@ static int window(const chooser_t *c, size_t i, size_t *end)
 	return 1;
 }
 
+/* Is the text of units A..B that of a chosen passage (a repeated boilerplate
+ * paragraph)? Showing it twice would tell the reader nothing. */
+static int shown_already(const chooser_t *c, size_t a, size_t b)
+{
+	size_t len = c->u->v[b].end - c->u->v[a].start;
+	for (size_t k = 0; k < c->nchosen; k++) {
+		size_t s = c->u->v[c->chosen[k][0]].start, e = c->u->v[c->chosen[k][1]].end;
+		if (e - s == len && !memcmp(c->text + s, c->text + c->u->v[a].start, len))
+			return 1;
+	}
+	return 0;
+}
+
 static void mark_covered(chooser_t *c, size_t a, size_t b)
 {
 	size_t lo = c->u->v[a].start, hi = c->u->v[b].end;
@@ -367,7 +382,7 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 		size_t bi = 0, be = 0;
 		for (size_t i = 0; i < u->n; i++) {
 			size_t end;
-			if (!window(c, i, &end))
+			if (!window(c, i, &end) || shown_already(c, i, end))
 				continue;
 			double s = score(c, i, end);
 			if (s > best + 1e-9) {
@@ -495,35 +510,11 @@ static size_t scan_len(const char *t, size_t len)
 	return n;
 }
 
-/* T itself when it is valid UTF-8 (the tokenizer needs that), else a copy
- * with each invalid byte made '?', offsets unchanged. *copy is what to free. */
-static const char *tokenizable(const char *t, size_t n, char **copy)
-{
-	size_t i = 0, k;
-	int cp;
-	*copy = NULL;
-	while (i < n && !invalid_at(t + i, n - i, &cp, &k))
-		i += k;
-	if (i >= n)
-		return t;
-	if (!(*copy = malloc(n + 1)))
-		return NULL;
-	memcpy(*copy, t, n);
-	for (; i < n; i += k)
-		if (invalid_at(t + i, n - i, &cp, &k))
-			(*copy)[i] = '?';
-	return *copy;
-}
-
+/* Matches of M's items for FIELD in T (tok_run takes invalid bytes as
+ * separators, so any text will do). */
 static int find(snip_matcher_t *m, qfield_t field, const char *t, size_t n, snip_occs_t *occ)
 {
-	char *copy;
-	const char *tt = tokenizable(t, n, &copy);
-	if (!tt)
-		return -1;
-	int rc = m ? snip_find(m, field, tt, n, occ) : 0;
-	free(copy);
-	return rc;
+	return m ? snip_find(m, field, t, n, occ) : 0;
 }
 
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
@@ -546,6 +537,7 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 		rc = 0;
 		goto done;
 	}
+	c.text = text;
 	c.u = &u;
 	c.occ = &occ;
 	c.m = m;

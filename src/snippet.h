@@ -49,8 +49,11 @@ typedef struct snip_matcher snip_matcher_t;
 snip_matcher_t *snip_matcher_new(const qnode_t *q, stemmer_t *st, snip_weight_fn w, void *wctx);
 void snip_matcher_free(snip_matcher_t *m);
 
-/* Build passages from TEXT. With no match in the text, the first sentences.
- * Returns 0, -1 when out of memory. Free with snip_result_free. */
+/* Build passages from TEXT. With no match in the text, the first sentences;
+ * no passage at all only when TEXT is blank. O may be NULL and its fields 0
+ * (the defaults); M may be NULL (nothing to highlight). Passages never
+ * overlap and come in document order. Returns 0, -1 when out of memory
+ * (*out then empty). Free with snip_result_free. */
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out);
 /* Highlight spans of matches in a short field (the title): all of it, one
@@ -59,6 +62,8 @@ int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, si
 			 snip_result_t *out);
 void snip_result_free(snip_result_t *r);
 
-/* For tests: TEXT with every highlight wrapped in [ ], passages joined by " ... ". */
+/* For tests: TEXT with every highlight wrapped in [ ], passages joined by
+ * " ... ", "... " before the first when text was cut before it and " ..."
+ * after the last when cut after it. malloc'd (NULL when out of memory). */
 char *snip_render_markers(const snip_result_t *r);
 #endif
