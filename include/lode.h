@@ -66,6 +66,8 @@ typedef struct {
 	int include_hidden;      /* walk hidden files and directories too */
 	const char *jsonl_id, *jsonl_title, *jsonl_text; /* JSON-lines field names, NULL: defaults */
 	const char *jsonl_author, *jsonl_date, *jsonl_url;
+	unsigned shard, shards;  /* shards > 1: index only the files whose path (relative
+				    to its root) hashes to shard (0-based) of shards */
 } lode_index_opts_t;
 
 /* Fill OPTS with the defaults. */
