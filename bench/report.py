@@ -217,7 +217,8 @@ def plot(outdir, build, scale, meta):
         script += [
             'set output "%s"' % os.path.join(outdir, "scale.png"),
             'set title "Index build throughput against corpus size (generated text)"',
-            'set xlabel "corpus MB"', 'set logscale x', 'set key outside right',
+            'set xlabel "corpus MB"', 'set logscale xy', 'set key outside right',
+            'set offsets 0, 0, 0, 0', 'set yrange [*:*]',
             'unset xtics', 'set xtics', 'set autoscale x',
             'plot ' + ", ".join('"%s" index %d using 1:2 with linespoints title "%s"' % (
                 os.path.join(outdir, "scale.dat"), i, t) for i, t in enumerate(BUILDERS)),

@@ -94,13 +94,16 @@ measure() {
     lode*:1) nt="some files failed (exit 1)" ;;  # lode index's documented partial success
     *) st=failed nt="exit $rc, see $log" ;;
   esac
-  set -- $(tail -n 1 "$tf")
+  # /usr/bin/time -o: "Command exited with non-zero status N" first on failure
+  read -r peak wall user sys <<EOF
+$(tail -n 1 "$tf" 2>/dev/null)
+EOF
   size=$(du -sb "$idx" 2>/dev/null | cut -f1)
   # Xapian databases say how many documents they hold; the peers print it.
   docs=$(xapian-delve "$idx" 2>/dev/null | sed -n 's/^number of documents = //p')
   [ -n "$docs" ] || docs=$(sed -n 's/^docs \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$st" "${2:-}" "${1:-}" "${3:-}" \
-    "${4:-}" "${size:-}" "${docs:-}" "$nt" >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$st" "${wall:-}" "${peak:-}" "${user:-}" \
+    "${sys:-}" "${size:-}" "${docs:-}" "$nt" >>"$TSV"
 }
 
 status_of() { awk -F'\t' -v t="$1" '$1 == t { s = $2 } END { print s }' "$TSV"; }
@@ -155,6 +158,7 @@ latency() {
 
 mkdir -p "$OUT"
 rm -rf "$RAW" "$IDX"
+rm -f "$OUT"/results.* "$OUT"/*.png "$OUT"/*.dat "$OUT"/plot.gp
 mkdir -p "$RAW" "$IDX"
 
 CORPUS=$(pick_corpus) || die "no corpus"
