@@ -79,11 +79,14 @@ def build_results(raw, meta):
         wall = num(r.get("wall_s")) if ok else None
         peak = num(r.get("peak_kb"))
         idx = num(r.get("index_bytes"))
+        u, sy = num(r.get("user_s")), num(r.get("sys_s"))
         out.append({
             "tool": tool, "status": r.get("status", "n/a"), "note": r.get("note", ""),
             "wall_s": wall,
             "mb_per_s": nbytes / 1e6 / wall if wall else None,
             "docs_per_s": nfiles / wall if wall else None,
+            "mb_per_cpu_s": nbytes / 1e6 / (u + sy) if ok and u is not None and sy is not None
+            and u + sy > 0 else None,
             "peak_rss_mb": peak * 1024 / 1e6 if ok and peak else None,
             "index_mb": idx / 1e6 if ok and idx else None,
             "user_s": num(r.get("user_s")) if ok else None,
@@ -206,13 +209,15 @@ def plot(outdir, build, scale, meta):
         'plot "%s" using 0:2:xtic(1) with boxes, "" using 0:2:3 with labels offset 0,1'
         % os.path.join(outdir, "throughput.dat"),
     ]
-    if scale:
+    # one data block per tool that has figures: gnuplot numbers blocks by data
+    curves = [(t, sorted((s for s in scale if s["tool"] == t and s["mb_per_s"]),
+                         key=lambda s: s["size_mb"])) for t in BUILDERS]
+    curves = [(t, pts) for t, pts in curves if pts]
+    if curves:
         with open(os.path.join(outdir, "scale.dat"), "w") as f:
-            for tool in BUILDERS:
+            for tool, pts in curves:
                 f.write('# "%s"\n' % tool)
-                for s in sorted((s for s in scale if s["tool"] == tool and s["mb_per_s"]),
-                                key=lambda s: s["size_mb"]):
-                    f.write("%g %.3f\n" % (s["size_mb"], s["mb_per_s"]))
+                f.writelines("%g %.3f\n" % (p["size_mb"], p["mb_per_s"]) for p in pts)
                 f.write("\n\n")
         script += [
             'set output "%s"' % os.path.join(outdir, "scale.png"),
@@ -221,7 +226,7 @@ def plot(outdir, build, scale, meta):
             'set offsets 0, 0, 0, 0', 'set yrange [*:*]',
             'unset xtics', 'set xtics', 'set autoscale x',
             'plot ' + ", ".join('"%s" index %d using 1:2 with linespoints title "%s"' % (
-                os.path.join(outdir, "scale.dat"), i, t) for i, t in enumerate(BUILDERS)),
+                os.path.join(outdir, "scale.dat"), i, t) for i, (t, _) in enumerate(curves)),
         ]
     with open(os.path.join(outdir, "plot.gp"), "w") as f:
         f.write("\n".join(script) + "\n")

@@ -36,14 +36,16 @@ have python3 || die "python3 is needed (the helpers in bench/ are Python 3, stdl
 [ -x /usr/bin/time ] || die "/usr/bin/time is needed: scripts/install-deps --bench"
 [ -f "$QUERIES" ] || die "no query set: $QUERIES"
 
-# A generated corpus of $1 MB (cached: OUT/gen-NNmb plus a .done stamp).
+# A generated corpus of $1 MB (cached: OUT/gen-NNmb, and a .done stamp that
+# holds the generator's checksum, so a changed generator regenerates).
 gen_corpus() {
   d=$OUT/gen-${1}mb
-  if [ ! -f "$d.done" ]; then
-    rm -rf "$d"
+  sum=$(cksum <"$top/bench/gen-corpus.py")
+  if [ "$(cat "$d.done" 2>/dev/null)" != "$sum" ]; then
+    rm -rf "$d" "$d.done"
     note "generating a $1 MB corpus in $d"
     python3 "$top/bench/gen-corpus.py" "$d" "$1" || return 1
-    touch "$d.done"
+    printf '%s\n' "$sum" >"$d.done"
   fi
   printf '%s\n' "$d"
 }
