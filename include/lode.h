@@ -66,6 +66,8 @@ typedef struct {
 	int include_hidden;      /* walk hidden files and directories too */
 	const char *jsonl_id, *jsonl_title, *jsonl_text; /* JSON-lines field names, NULL: defaults */
 	const char *jsonl_author, *jsonl_date, *jsonl_url;
+	unsigned shard, shards;  /* shards > 1: index only the files whose path (relative
+				    to its root) hashes to shard (0-based) of shards */
 } lode_index_opts_t;
 
 /* Fill OPTS with the defaults. */
@@ -168,6 +170,7 @@ typedef struct {
 	unsigned snippet_len;       /* characters per passage (0: default 200) */
 	int exact_count;            /* count every match exactly (for -c) */
 	int suggest;                /* compute "did you mean" when few hits */
+	int keep_stopwords;         /* do not drop stopwords (the, of ...) from the query */
 } lode_query_opts_t;
 
 void lode_query_opts_init(lode_query_opts_t *o);

@@ -655,50 +655,16 @@ static int parse_literal(qp_t *p, qnode_t **out)
 	return group_finish(p, &g, out);
 }
 
-/* A copy of Q with each invalid UTF-8 byte replaced by U+FFFD (the tokenizer
- * wants valid UTF-8), or NULL when Q is valid already (or out of memory:
- * *oom). */
-static char *sanitize(const char *q, size_t len, size_t *outlen, int *oom)
-{
-	size_t i = 0;
-	int cp;
-	*oom = 0;
-	while (i < len) {
-		size_t n = norm_decode(q + i, len - i, &cp);
-		if (cp == 0xFFFD && n == 1)
-			break;
-		i += n;
-	}
-	if (i >= len)
-		return NULL;
-	buf_t b = BUF_INIT;
-	buf_add(&b, q, i);
-	while (i < len) {
-		size_t n = norm_decode(q + i, len - i, &cp);
-		if (cp == 0xFFFD && n == 1)
-			buf_add(&b, "\xEF\xBF\xBD", 3);
-		else
-			buf_add(&b, q + i, n);
-		i += n;
-	}
-	char *s = buf_detach(&b, outlen);
-	*oom = !s;
-	return s;
-}
-
 qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const char **err)
 {
 	qp_t p = {0};
 	qnode_t *root = NULL;
-	int rc;
+	int rc = 0;
 	*out = NULL;
 	if (err)
 		*err = NULL;
-	char *clean = sanitize(q ? q : "", q ? len : 0, &len, &rc);
-	if (rc)
-		return QP_NOMEM;
-	p.lex.q = clean ? clean : q ? q : "";
-	p.lex.len = clean || q ? len : 0;
+	p.lex.q = q ? q : "";
+	p.lex.len = q ? len : 0;
 	p.flags = flags;
 	buf_init(&p.words);
 
@@ -712,7 +678,6 @@ qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const
 			rc = missing(&p);
 		}
 	}
-	free(clean);
 	free(p.prim);
 	buf_free(&p.words);
 	if (p.oom) {

@@ -7,7 +7,8 @@
  *   or_expr := and_expr ( OR and_expr )*
  *   and_expr:= unary ( [AND] unary )*       implicit operator: AND (or OR by option)
  *   unary   := NOT unary | '+' prim | '-' prim | near
- *   near    := prim ( NEAR[/n] prim )*      default window 10
+ *   near    := prim ( NEAR[/n] prim )*      default window 10; a chain is one group
+ *                                            with its widest window
  *   prim    := '(' or_expr ')' | '"' words '"' | field ':' value | word ['*']
  * Fields: title: author: url: path: lang: tag: format: id: date:
  *   date:2021  date:2021-09  date:2021-09-01..2021-09-30  date:..2020-12-31  date:2021-01-01..

@@ -17,8 +17,8 @@ size_t qlex_space(const char *s, size_t n)
 	if (n >= 2 && u[0] == 0xC2 && u[1] == 0xA0) /* no-break space */
 		return 2;
 	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
-	    ((u[2] >= 0x80 && u[2] <= 0x8B) || u[2] == 0xAF || u[2] == 0xA8 || u[2] == 0xA9))
-		return 3; /* en/em/thin... spaces, zero width space, line/paragraph separators */
+	    ((u[2] >= 0x80 && u[2] <= 0x8A) || u[2] == 0xAF || u[2] == 0xA8 || u[2] == 0xA9))
+		return 3; /* en/em/thin... spaces, line/paragraph separators */
 	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
 		return 3; /* medium mathematical space */
 	if (n >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)

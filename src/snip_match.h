@@ -20,9 +20,9 @@ typedef struct {
 } snip_occs_t;
 
 /* Every occurrence of M's items that apply to FIELD (the body: QF_BODY
- * items; the title: QF_TITLE and QF_BODY ones) in TEXT (valid UTF-8), sorted
- * by start then end. Appends to *OUT (free its v with free()). Returns 0, -1
- * when out of memory. */
+ * items; the title: QF_TITLE and QF_BODY ones) in TEXT (UTF-8; invalid
+ * bytes separate words), sorted by start then end. Appends to *OUT (free its
+ * v with free()). Returns 0, -1 when out of memory. */
 int snip_find(snip_matcher_t *m, qfield_t field, const char *text, size_t len, snip_occs_t *out);
 
 size_t snip_nitems(const snip_matcher_t *m);

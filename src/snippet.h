@@ -7,7 +7,9 @@
  * word form ("mercenaries" for the query mercenary, "Café" for cafe).
  * Passages are sentence-aligned, chosen by the query terms' weights (rarer
  * terms count more, distinct terms more than repeats, near ones more than far
- * ones), printed in document order. Only the first SNIP_SCAN_CAP bytes of a
+ * ones), printed in document order. A text is scanned from the start in a
+ * growing prefix (SNIP_SCAN_FIRST bytes, then four times more) until every
+ * query word has been seen; never more than the first SNIP_SCAN_CAP bytes of a
  * long text are scanned for matches. */
 #ifndef LODE_SNIPPET_H
 #define LODE_SNIPPET_H
@@ -16,6 +18,7 @@
 #include "stem.h"
 
 #define SNIP_SCAN_CAP (4u << 20)
+#define SNIP_SCAN_FIRST (64u << 10) /* scanned first; more only while query words are missing */
 
 typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
 
@@ -49,8 +52,11 @@ typedef struct snip_matcher snip_matcher_t;
 snip_matcher_t *snip_matcher_new(const qnode_t *q, stemmer_t *st, snip_weight_fn w, void *wctx);
 void snip_matcher_free(snip_matcher_t *m);
 
-/* Build passages from TEXT. With no match in the text, the first sentences.
- * Returns 0, -1 when out of memory. Free with snip_result_free. */
+/* Build passages from TEXT. With no match in the text, the first sentences;
+ * no passage at all only when TEXT is blank. O may be NULL and its fields 0
+ * (the defaults); M may be NULL (nothing to highlight). Passages never
+ * overlap and come in document order. Returns 0, -1 when out of memory
+ * (*out then empty). Free with snip_result_free. */
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out);
 /* Highlight spans of matches in a short field (the title): all of it, one
@@ -59,6 +65,8 @@ int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, si
 			 snip_result_t *out);
 void snip_result_free(snip_result_t *r);
 
-/* For tests: TEXT with every highlight wrapped in [ ], passages joined by " ... ". */
+/* For tests: TEXT with every highlight wrapped in [ ], passages joined by
+ * " ... ", "... " before the first when text was cut before it and " ..."
+ * after the last when cut after it. malloc'd (NULL when out of memory). */
 char *snip_render_markers(const snip_result_t *r);
 #endif

@@ -11,6 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 B=${LODE_BUILD:-build}
 export LODE_BIN="$top/$B/lode"
 export LODE_TOP="$top"
+# libxapian 1.4.22's Database::check() frees with a mismatched delete inside
+# the library itself; that one ASan check is off so lode's own bugs still show.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}new_delete_type_mismatch=0"
 passed=0 failed=0 skipped=0
 failures=""
 if [ "$mode" != cli ]; then

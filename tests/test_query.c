@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "query.h"
+#include "tokenize.h"
 
 typedef struct {
 	const char *q;
@@ -479,6 +480,49 @@ static void test_term_flags(void **state)
 	qnode_free(n);
 }
 
+static int collect(void *ctx, const char *tok, size_t toklen, size_t start, size_t end,
+		   unsigned pos, int flags)
+{
+	buf_t *b = ctx;
+	(void)start, (void)end, (void)pos;
+	if (!(flags & TOK_COLOCATED)) {
+		buf_addc(b, ' ');
+		buf_add(b, tok, toklen);
+	}
+	return 0;
+}
+
+/* Whatever a word is, the query holds the primary tokens tok_run makes of it
+ * in a document: one is a TERM, several a PHRASE. */
+static void test_same_tokens_as_documents(void **state)
+{
+	(void)state;
+	static const char *const words[] = {
+		"Caf\u00e9", "\ufb01ligree", "\uff21\uff22\uff23", "Kremlin\u2019s", "rock'n'roll",
+		"war-torn", "state-of-the-art", "x86_64", "U.S.", "e.g.", "192.168.0.1", "1,000",
+		"2021-09-15", "john@example.com", "https://example.com/a/b?c=d",
+		"\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD", "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4",
+		"\xE3\x81\x8C\xE3\x81\x8E", "\u0130stanbul", "\u00c6sir", "na\u00efve", "\u03a3\u03bf\u03c6\u03af\u03b1",
+		"\u0928\u092e\u0938\u094d\u0924\u0947", "co\u00adoperate", "ABC\u200Bdef",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		buf_t b = BUF_INIT;
+		assert_int_equal(tok_run(words[i], strlen(words[i]), 0, collect, &b, NULL), 0);
+		size_t n = 0;
+		for (size_t k = 0; k < b.len; k++)
+			n += b.p[k] == ' ';
+		char *want;
+		if (asprintf(&want, "(%s%s)", n == 1 ? "TERM" : "PHRASE", b.p) < 0)
+			fail();
+		char *got = parse_str(words[i], strlen(words[i]), 0);
+		if (strcmp(got, want))
+			fail_msg("word %s: query %s, document %s", words[i], got, want);
+		free(got);
+		free(want);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_empty),      cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_huge),       cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_field_prefix), cmocka_unit_test(test_term_flags),
+		cmocka_unit_test(test_same_tokens_as_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

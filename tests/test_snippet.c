@@ -394,6 +394,86 @@ static void test_no_matcher_terms(void **state)
 	snip_result_free(NULL);
 }
 
+static char seen_terms[256];
+
+static double record_weight(void *ctx, const char *term, size_t len)
+{
+	(void)ctx;
+	size_t at = strlen(seen_terms);
+	snprintf(seen_terms + at, sizeof seen_terms - at, "%s%.*s", at ? " " : "", (int)len, term);
+	return 1.0;
+}
+
+/* The weight callback gets each query word's stem, as the index has it. */
+static void test_weight_terms(void **state)
+{
+	(void)state;
+	qnode_t *n;
+	const char *q = "mercenaries \"solar power\" -wind lang:en 2021";
+	assert_int_equal(qry_parse(q, strlen(q), 0, &n, NULL), QP_OK);
+	seen_terms[0] = '\0';
+	snip_matcher_t *m = snip_matcher_new(n, stemmer, record_weight, NULL);
+	assert_non_null(m);
+	assert_string_equal(seen_terms, "mercenari solar power 2021");
+	snip_matcher_free(m);
+	qnode_free(n);
+}
+
+/* +x with the default OR: both parts highlighted. */
+static void test_and_maybe(void **state)
+{
+	(void)state;
+	qnode_t *n;
+	assert_int_equal(qry_parse("+solar wind", 11, QP_DEFAULT_OR, &n, NULL), QP_OK);
+	assert_int_equal(n->type, Q_AND_MAYBE);
+	snip_matcher_t *m = snip_matcher_new(n, stemmer, NULL, NULL);
+	snip_result_t r;
+	assert_int_equal(snip_build(m, "wind and solar", 14, NULL, &r), 0);
+	char *s = snip_render_markers(&r);
+	assert_string_equal(s, "[wind] and [solar]");
+	free(s);
+	snip_result_free(&r);
+	snip_matcher_free(m);
+	qnode_free(n);
+}
+
+/* Random texts, queries and sizes: the invariants of check_result hold. */
+static void test_random(void **state)
+{
+	(void)state;
+	static const char *const words[] = {
+		"solar", "power", "wind", "caf\u00e9", "CAFE", "\xE6\x9D\xB1", "\xE4\xBA\xAC",
+		"war-torn", "e-mail", "U.S.", "a", "the", ".", "!", "\n", "\n\n", "  ", "\t",
+		"\xff", "\xF0\x9F\x98\x80", "3.14", "x\u0301", "\u3002", "\"", "(", ")",
+	};
+	static const char *const queries[] = {
+		"solar", "\"solar power\"", "solar NEAR/1 wind", "caf*", "\xE6\x9D\xB1\xE4\xBA\xAC",
+		"war-torn OR wind", "solar -power", "title:wind solar", "the a",
+		"\"solar power\" NEAR/2 wind", "caf\u00e9 NEAR/0 \xE6\x9D\xB1",
+	};
+	uint32_t seed = 42;
+	for (int round = 0; round < 400; round++) {
+		buf_t b = BUF_INIT;
+		seed = seed * 1103515245u + 12345u;
+		size_t nw = (seed >> 16) % 120;
+		for (size_t i = 0; i < nw; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_adds(&b, words[(seed >> 16) % (sizeof words / sizeof *words)]);
+			if ((seed >> 8) & 1)
+				buf_addc(&b, ' ');
+		}
+		size_t len;
+		char *text = buf_detach(&b, &len);
+		seed = seed * 1103515245u + 12345u;
+		const char *q = queries[(seed >> 16) % (sizeof queries / sizeof *queries)];
+		unsigned maxp = 1 + (seed >> 4) % 4, plen = 1 + (seed >> 8) % 60;
+		char *s = snip(q, text, len, maxp, plen);
+		assert_true(valid_utf8(s, strlen(s)));
+		free(s);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_passages),          cmocka_unit_test(test_long_sentences),
 		cmocka_unit_test(test_lines_and_flags),   cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
+		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
+		cmocka_unit_test(test_random),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
