@@ -264,9 +264,9 @@ static int is_stub_or_list(const char *path, int *is_list)
 	return 1;
 }
 
-static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth);
+static lode_status_t add_source(lode_search_t *s, const char *src, int depth);
 
-static lode_status_t add_list(lode_search_t *s, const char *path, unsigned timeout_ms, int depth)
+static lode_status_t add_list(lode_search_t *s, const char *path, int depth)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -290,7 +290,7 @@ static lode_status_t add_list(lode_search_t *s, const char *path, unsigned timeo
 			buf_printf(&full, "%.*s/%s", (int)(slash - path), path, p);
 		else
 			buf_adds(&full, p);
-		rc = add_source(s, full.p, timeout_ms, depth + 1);
+		rc = add_source(s, full.p, depth + 1);
 		buf_free(&full);
 		added++;
 	}
@@ -302,40 +302,98 @@ static lode_status_t add_list(lode_search_t *s, const char *path, unsigned timeo
 	return rc;
 }
 
-static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth)
+/* Remember SRC's own handle (taken over) beside the combined one. */
+static lode_status_t keep_source(lode_search_t *s, const char *src, xap_db_t *db)
 {
-	xap_db_t *db = NULL;
+	if (s->nsrcs == s->cap_srcs) {
+		size_t cap = s->cap_srcs ? s->cap_srcs * 2 : 4;
+		search_src_t *n = realloc(s->srcs, cap * sizeof *n);
+		if (!n)
+			return LODE_NOMEM;
+		s->srcs = n;
+		s->cap_srcs = cap;
+	}
+	char *name = strdup(src);
+	if (!name)
+		return LODE_NOMEM;
+	s->srcs[s->nsrcs].name = name;
+	s->srcs[s->nsrcs].db = db;
+	s->nsrcs++;
+	return LODE_OK;
+}
+
+/* With LODE_SEARCH_PARTIAL, a source that failed with RC (its reason in
+ * s->err) is listed as missing and the search goes on: LODE_OK. Mistakes in
+ * the sources themselves (RC LODE_INVALID) and LODE_NOMEM are never skipped. */
+static lode_status_t skip_or_fail(lode_search_t *s, lode_status_t rc)
+{
+	if (!(s->flags & LODE_SEARCH_PARTIAL) || rc == LODE_INVALID || rc == LODE_NOMEM)
+		return rc;
+	char **m = realloc(s->missing, (s->nmissing + 1) * sizeof *m);
+	if (!m)
+		return LODE_NOMEM;
+	s->missing = m;
+	if (!(m[s->nmissing] = strdup(lode_search_errmsg(s))))
+		return LODE_NOMEM;
+	s->nmissing++;
+	s->last_fail = rc;
+	return LODE_OK;
+}
+
+/* Open SRC, an index path or tcp:HOST:PORT (not a list), into *db; on
+ * failure the reason, naming SRC, is in s->err. */
+static lode_status_t open_one(lode_search_t *s, const char *src, xap_db_t **db)
+{
 	char *em = NULL;
 	xap_status_t xs;
-	if (depth > 4) {
-		set_err(s, src, "shard lists nested too deeply");
-		return LODE_INVALID;
-	}
-	if (strncmp(src, "tcp:", 4) == 0) {
+	int remote = strncmp(src, "tcp:", 4) == 0;
+	*db = NULL;
+	if (remote) {
 		const char *hp = src + 4;
 		const char *colon = strrchr(hp, ':');
-		if (!colon || colon == hp || !colon[1]) {
+		unsigned port = 0;
+		if (!colon || colon == hp || sscanf(colon + 1, "%u", &port) != 1 || !port ||
+		    port > 65535) {
 			set_err(s, src, "expected tcp:HOST:PORT");
 			return LODE_INVALID;
 		}
 		char *host = strndup(hp, (size_t)(colon - hp));
-		xs = xap_db_open_remote(host, (unsigned)atoi(colon + 1), timeout_ms, &db, &em);
+		if (!host)
+			return LODE_NOMEM;
+		xs = xap_db_open_remote(host, port, s->timeout_ms, db, &em);
 		free(host);
 	} else {
-		int is_list = 0;
-		if (is_stub_or_list(src, &is_list) && is_list)
-			return add_list(s, src, timeout_ms, depth);
-		xs = xap_db_open_read(src, &db, &em);
+		xs = xap_db_open_read(src, db, &em);
 	}
 	if (xs != XAP_OK) {
 		buf_reset(&s->err);
 		if (xs == XAP_NOT_FOUND)
 			buf_printf(&s->err, "%s: no index there (run 'lode index' first)", src);
+		else if (remote)
+			buf_printf(&s->err, "%s: cannot reach the shard (%s)", src,
+				   em ? em : xap_status_str(xs));
 		else
 			buf_printf(&s->err, "%s: %s", src, em ? em : xap_status_str(xs));
-		free(em);
-		return (lode_status_t)xs;
 	}
+	free(em);
+	return (lode_status_t)xs;
+}
+
+static lode_status_t add_source(lode_search_t *s, const char *src, int depth)
+{
+	if (depth > 4) {
+		set_err(s, src, "shard lists nested too deeply");
+		return LODE_INVALID;
+	}
+	int is_list = 0;
+	if (strncmp(src, "tcp:", 4) != 0 && is_stub_or_list(src, &is_list) && is_list) {
+		lode_status_t lrc = add_list(s, src, depth);
+		return lrc == LODE_IO ? skip_or_fail(s, lrc) : lrc;
+	}
+	xap_db_t *db = NULL;
+	lode_status_t orc = open_one(s, src, &db);
+	if (orc != LODE_OK)
+		return skip_or_fail(s, orc);
 	if (!s->first_opened) {
 		/* the first shard's settings are the search's */
 		char *lang = NULL;
@@ -351,17 +409,31 @@ static lode_status_t add_source(lode_search_t *s, const char *src, unsigned time
 		s->title_weight = meta_num(db, META_TITLE_WEIGHT, DEFAULT_TITLE_WEIGHT);
 		s->first_opened = 1;
 	}
-	xs = xap_db_add(s->db, db);
-	xap_db_destroy(db);
+	xap_status_t xs = xap_db_add(s->db, db);
 	if (xs != XAP_OK) {
 		set_err(s, src, xap_db_errmsg(s->db));
+		xap_db_destroy(db);
 		return (lode_status_t)xs;
 	}
-	return LODE_OK;
+	lode_status_t rc = keep_source(s, src, db);
+	if (rc != LODE_OK)
+		xap_db_destroy(db);
+	return rc;
 }
 
 lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned timeout_ms,
 			       lode_search_t **out, char **errmsg)
+{
+	return lode_search_open_ex(sources, n, timeout_ms, 0, out, errmsg);
+}
+
+const char *lode_search_missing(const lode_search_t *s, size_t i)
+{
+	return s && i < s->nmissing ? s->missing[i] : NULL;
+}
+
+lode_status_t lode_search_open_ex(const char *const *sources, size_t n, unsigned timeout_ms,
+				  unsigned flags, lode_search_t **out, char **errmsg)
 {
 	*out = NULL;
 	if (errmsg)
@@ -369,6 +441,8 @@ lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned ti
 	lode_search_t *s = calloc(1, sizeof *s);
 	if (!s)
 		return LODE_NOMEM;
+	s->flags = flags;
+	s->timeout_ms = timeout_ms;
 	lode_status_t rc = LODE_OK;
 	char *em = NULL;
 	if (xap_db_new_combined(&s->db, &em) != XAP_OK) {
@@ -377,10 +451,16 @@ lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned ti
 		return LODE_NOMEM;
 	}
 	for (size_t i = 0; i < n && rc == LODE_OK; i++)
-		rc = add_source(s, sources[i], timeout_ms, 0);
+		rc = add_source(s, sources[i], 0);
 	if (rc == LODE_OK && n == 0) {
 		set_err(s, "no index given", NULL);
 		rc = LODE_INVALID;
+	}
+	if (rc == LODE_OK && s->nsrcs == 0) {
+		/* partial, and every source left out */
+		buf_reset(&s->err);
+		buf_printf(&s->err, "no shard answers (first: %s)", s->missing[0]);
+		rc = s->last_fail;
 	}
 	if (rc == LODE_OK) {
 		s->stem = stemmer_new(s->lang ? s->lang : "english", &em);
@@ -405,6 +485,14 @@ void lode_search_close(lode_search_t *s)
 	if (!s)
 		return;
 	xap_db_destroy(s->db);
+	for (size_t i = 0; i < s->nsrcs; i++) {
+		free(s->srcs[i].name);
+		xap_db_destroy(s->srcs[i].db);
+	}
+	free(s->srcs);
+	for (size_t i = 0; i < s->nmissing; i++)
+		free(s->missing[i]);
+	free(s->missing);
 	stemmer_destroy(s->stem);
 	free(s->lang);
 	buf_free(&s->err);
@@ -621,6 +709,71 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	return rc;
 }
 
+/* After a search failed with RC: did a source go away (a server down, a
+ * timeout)? Each is reached again on a fresh connection, since an old one
+ * may still hold another shard's unread reply. Without LODE_SEARCH_PARTIAL
+ * the first that fails is named in s->err and RC stands; with it, those
+ * are left out and db is rebuilt from the rest: LODE_RETRY. RC also when
+ * every source still answers (the failure was something else). */
+static lode_status_t recheck_sources(lode_search_t *s, lode_status_t rc)
+{
+	if (rc == LODE_OK || rc == LODE_RETRY || rc == LODE_BAD_QUERY || rc == LODE_NOMEM ||
+	    rc == LODE_INVALID || rc == LODE_INTERNAL)
+		return rc;
+	buf_t why = BUF_INIT;
+	buf_adds(&why, lode_search_errmsg(s));
+	xap_db_t *comb = NULL, **fresh = calloc(s->nsrcs, sizeof *fresh);
+	char *em = NULL;
+	if (!fresh || xap_db_new_combined(&comb, &em) != XAP_OK) {
+		free(em);
+		free(fresh);
+		buf_free(&why);
+		return rc;
+	}
+	size_t dead = 0;
+	for (size_t i = 0; i < s->nsrcs; i++) {
+		if (open_one(s, s->srcs[i].name, &fresh[i]) == LODE_OK &&
+		    xap_db_add(comb, fresh[i]) == XAP_OK)
+			continue;
+		xap_db_destroy(fresh[i]);
+		fresh[i] = NULL;
+		if (!dead++ && !(s->flags & LODE_SEARCH_PARTIAL))
+			break; /* s->err names it */
+		if (skip_or_fail(s, LODE_ENGINE) != LODE_OK)
+			break;
+	}
+	lode_status_t out = rc;
+	if (!dead) {
+		set_err(s, why.p ? why.p : "search failed", NULL);
+	} else if ((s->flags & LODE_SEARCH_PARTIAL) && dead < s->nsrcs) {
+		size_t keep = 0;
+		for (size_t i = 0; i < s->nsrcs; i++) {
+			xap_db_destroy(s->srcs[i].db);
+			if (fresh[i]) {
+				s->srcs[keep] = s->srcs[i];
+				s->srcs[keep++].db = fresh[i];
+				fresh[i] = NULL;
+			} else {
+				free(s->srcs[i].name);
+			}
+		}
+		s->nsrcs = keep;
+		xap_db_destroy(s->db);
+		s->db = comb;
+		comb = NULL;
+		out = LODE_RETRY;
+	} else if (s->flags & LODE_SEARCH_PARTIAL) {
+		buf_reset(&s->err);
+		buf_printf(&s->err, "no shard answers (first: %s)", s->missing[s->nmissing - dead]);
+	}
+	for (size_t i = 0; i < s->nsrcs; i++)
+		xap_db_destroy(fresh[i]);
+	free(fresh);
+	xap_db_destroy(comb);
+	buf_free(&why);
+	return out;
+}
+
 lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_query_opts_t *o,
 			      lode_results_t **out)
 {
@@ -653,12 +806,16 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 		return LODE_BAD_QUERY;
 	}
 	lode_status_t rc = LODE_RETRY;
-	for (int attempt = 0; attempt < RETRIES && rc == LODE_RETRY; attempt++) {
-		if (attempt) {
+	/* a source left out is no attempt spent: the next run has fewer */
+	for (int attempt = 0, runs = 0; attempt < RETRIES && rc == LODE_RETRY; runs++) {
+		if (runs) {
 			results_free_hits(r);
 			xap_db_reopen(s->db);
 		}
-		rc = run_once(s, tree, o, r);
+		size_t nsrcs = s->nsrcs;
+		rc = recheck_sources(s, run_once(s, tree, o, r));
+		if (s->nsrcs == nsrcs)
+			attempt++;
 	}
 	if (rc == LODE_OK && o->suggest && r->total == 0)
 		r->suggestion = suggest_query(s, query, qlen, tree);

@@ -7,8 +7,23 @@
 #include "stem.h"
 #include "xapian_c.h"
 
+/* One source that answers: its name as given and its own handle, kept so
+ * that a source failing mid-search can be named and, when partial answers
+ * are allowed, left out by rebuilding db from the others. */
+typedef struct {
+	char *name;
+	xap_db_t *db;
+} search_src_t;
+
 struct lode_search {
 	xap_db_t *db;             /* every source, as one */
+	search_src_t *srcs;
+	size_t nsrcs, cap_srcs;
+	char **missing;           /* "SOURCE: reason" for each source left out */
+	size_t nmissing;
+	unsigned flags;           /* LODE_SEARCH_* */
+	unsigned timeout_ms;      /* for remote sources */
+	lode_status_t last_fail;  /* why the last source left out failed */
 	stemmer_t *stem;
 	char *lang;
 	double k1, b, title_weight; /* the first index's defaults */
