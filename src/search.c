@@ -64,6 +64,7 @@ typedef struct {
 	double title_weight;
 	buf_t term;
 	int oom;
+	lode_status_t fail;  /* why compiling failed, when not for memory */
 } compiler_t;
 
 static xap_query_t *stemmed_term(compiler_t *c, const char *prefix, const qnode_t *n)
@@ -153,6 +154,80 @@ static xap_query_t *term_in(compiler_t *c, const qnode_t *n, qfield_t f)
 
 static xap_query_t *compile(compiler_t *c, const qnode_t *n);
 
+typedef struct {
+	char *term;
+	size_t len;
+	unsigned tf;
+} wild_term_t;
+
+static int cmp_wild(const void *a, const void *b)
+{
+	const wild_term_t *x = a, *y = b;
+	if (x->tf != y->tf)
+		return x->tf > y->tf ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+/* The terms starting with c->term, as one synonym. Expanded here, over every
+ * source at once, because Xapian 1.4 expands OP_WILDCARD in each shard apart
+ * and weighs it with that shard's statistics: sharded scores would differ
+ * from one index's. The WILDCARD_LIMIT most frequent terms are kept. */
+static xap_query_t *expand_wildcard(compiler_t *c)
+{
+	xap_termlist_t *tl = NULL;
+	xap_status_t xs = xap_db_allterms(c->s->db, c->term.p, &tl);
+	wild_term_t *w = NULL;
+	size_t n = 0, cap = 0;
+	const char *t;
+	size_t tl_len;
+	int oom = 0;
+	while (xs == XAP_OK && !oom && xap_termlist_next(tl, &t, &tl_len)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			wild_term_t *nw = realloc(w, cap * sizeof *nw);
+			if (!nw) {
+				oom = 1;
+				break;
+			}
+			w = nw;
+		}
+		w[n].tf = 0;
+		xap_termlist_current(tl, &w[n].tf, NULL, NULL);
+		w[n].len = tl_len;
+		if (!(w[n].term = strndup(t, tl_len)))
+			oom = 1;
+		else
+			n++;
+	}
+	if (xs == XAP_OK && tl)
+		xs = xap_termlist_status(tl);
+	if (xs != XAP_OK) {
+		set_err(c->s, "cannot expand a wildcard", tl ? xap_termlist_errmsg(tl) : "");
+		c->fail = (lode_status_t)xs;
+	}
+	xap_termlist_destroy(tl);
+	xap_query_t *q = NULL;
+	if (xs == XAP_OK && !oom) {
+		if (n > WILDCARD_LIMIT) {
+			qsort(w, n, sizeof *w, cmp_wild);
+			for (size_t i = WILDCARD_LIMIT; i < n; i++)
+				free(w[i].term);
+			n = WILDCARD_LIMIT;
+		}
+		xap_query_t **subs = calloc(n ? n : 1, sizeof *subs);
+		if (subs) {
+			for (size_t i = 0; i < n; i++)
+				subs[i] = xap_query_term(w[i].term, w[i].len, 1, 0);
+			q = n ? combine_free(XAP_OP_SYNONYM, subs, n, 0) : xap_query_match_nothing();
+			free(subs);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(w[i].term);
+	free(w);
+	return q;
+}
+
 static xap_query_t *compile_list(compiler_t *c, const qnode_t *n, xap_op_t op)
 {
 	/* Filters (boolean fields, dates) restrict without scoring. */
@@ -227,7 +302,7 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 	case Q_WILDCARD: {
 		const char *pfx = n->field == QF_BODY ? "" : qry_field_prefix(n->field);
 		schema_term(&c->term, pfx, n->text, n->len);
-		return xap_query_wildcard(c->term.p, c->term.len, WILDCARD_LIMIT);
+		return expand_wildcard(c);
 	}
 	case Q_FILTER:
 		return plain_term(c, qry_field_prefix(n->field), n->text, n->len);
@@ -635,7 +710,7 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	xap_query_t *q = compile(&c, tree);
 	buf_free(&c.term);
 	if (!q)
-		return LODE_NOMEM;
+		return c.fail ? c.fail : LODE_NOMEM;
 	xap_enquire_t *e = NULL;
 	char *em = NULL;
 	xap_status_t xs = xap_enquire_new(s->db, &e, &em);
