@@ -20,6 +20,7 @@
 #include "search_impl.h"
 #include "snippet.h"
 #include "stem.h"
+#include "stopwords.h"
 #include "suggest.h"
 #include "xapian_c.h"
 
@@ -880,6 +881,8 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 		set_err(s, "nothing to search for in the query", NULL);
 		return LODE_BAD_QUERY;
 	}
+	if (!o->keep_stopwords)
+		stopword_prune(tree, s->lang ? s->lang : "english");
 	lode_status_t rc = LODE_RETRY;
 	/* a source left out is no attempt spent: the next run has fewer */
 	for (int attempt = 0, runs = 0; attempt < RETRIES && rc == LODE_RETRY; runs++) {
