@@ -31,6 +31,14 @@ struct lode_search {
 	buf_t err;
 };
 
+/* Set S's message to "WHAT: DETAIL" (just WHAT when DETAIL is empty). */
+void search_set_err(lode_search_t *s, const char *what, const char *detail);
+/* After a search failed with RC: did a source go away (a server down, a
+ * timeout)? Without LODE_SEARCH_PARTIAL the first one gone is named in s->err
+ * and RC stands; with it, those gone are left out and s->db rebuilt from the
+ * rest: LODE_RETRY (run again). RC when every source still answers. */
+lode_status_t search_recheck_sources(lode_search_t *s, lode_status_t rc);
+
 /* What one hit owns (the lode_hit_t beside it borrows from here). */
 typedef struct {
 	buf_t recbuf;             /* decoded record strings and text */
