@@ -318,6 +318,7 @@ lode_status_t search_recheck_sources(lode_search_t *s, lode_status_t rc)
 		return rc;
 	}
 	size_t dead = 0;
+	lode_status_t out = rc;
 	for (size_t i = 0; i < s->nsrcs; i++) {
 		if (open_one(s, s->srcs[i].name, &fresh[i]) == LODE_OK &&
 		    xap_db_add(comb, fresh[i]) == XAP_OK)
@@ -326,11 +327,14 @@ lode_status_t search_recheck_sources(lode_search_t *s, lode_status_t rc)
 		fresh[i] = NULL;
 		if (!dead++ && !(s->flags & LODE_SEARCH_PARTIAL))
 			break; /* s->err names it */
-		if (skip_or_fail(s, LODE_ENGINE) != LODE_OK)
+		if (skip_or_fail(s, LODE_ENGINE) != LODE_OK) {
+			out = LODE_NOMEM;
 			break;
+		}
 	}
-	lode_status_t out = rc;
-	if (!dead) {
+	if (out == LODE_NOMEM) {
+		search_set_err(s, "out of memory", NULL);
+	} else if (!dead) {
 		search_set_err(s, why.p ? why.p : "search failed", NULL);
 	} else if ((s->flags & LODE_SEARCH_PARTIAL) && dead < s->nsrcs) {
 		size_t keep = 0;
