@@ -29,14 +29,18 @@ command -v python3 >/dev/null 2>&1 || { echo "shards: python3 is needed" >&2; ex
 command -v xapian-tcpsrv >/dev/null 2>&1 || { echo "shards: xapian-tcpsrv is needed (xapian-tools)" >&2; exit 2; }
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/lode-shards.XXXXXX")
-SERVERS=""
+# servers are started in command substitutions (subshells): their pids go
+# to a file, which the cleanup reads
+: > "$W/pids"
 cleanup() {
-  for p in $SERVERS; do kill "$p" 2>/dev/null || true; done
-  for p in $SERVERS; do wait "$p" 2>/dev/null || true; done
+  for p in $(cat "$W/pids"); do kill "$p" 2>/dev/null || true; done
+  for p in $(cat "$W/pids"); do
+    while kill -0 "$p" 2>/dev/null; do sleep 0.1; done
+  done
   if [ "${SHARDS_KEEP:-0}" = 1 ]; then echo "shards: kept $W" >&2; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 note() { printf 'shards: %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- corpus
@@ -156,7 +160,7 @@ free_port() {
 serve() {  # serve INDEX: prints tcp:127.0.0.1:PORT once it accepts
   port=$(free_port)
   setsid "$LODE" serve -q -i "$1" --port "$port" >/dev/null 2>&1 &
-  SERVERS="$SERVERS $!"
+  echo $! >> "$W/pids"
   i=0
   until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; do
     i=$((i + 1)); [ $i -lt 100 ] || { note "lode serve $1 did not start"; exit 2; }
