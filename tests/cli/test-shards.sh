@@ -275,11 +275,16 @@ serve() {
       can_connect "$port" && return 0
       sleep 0.1; i=$((i + 1))
     done
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    stop "$pid"
   done
   return 1
 }
-stop() { kill -CONT "$1" 2>/dev/null; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# stop PID: one server, forgotten at once so that the trap never signals a
+# process that reused its pid
+stop() {
+  kill -CONT "$1" 2>/dev/null; kill "$1" 2>/dev/null; wait "$1" 2>/dev/null
+  SERVERS=$(for p in $SERVERS; do [ "$p" = "$1" ] || printf '%s ' "$p"; done)
+}
 
 if ! command -v xapian-tcpsrv >/dev/null 2>&1; then
   skip "remote shards (xapian-tcpsrv is not installed)"
