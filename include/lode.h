@@ -154,6 +154,16 @@ typedef struct lode_results lode_results_t;
  * shard list file (one such entry per line). timeout_ms for remote ones. */
 lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned timeout_ms,
 			       lode_search_t **out, char **errmsg);
+/* Flags of lode_search_open_ex. PARTIAL: a source that cannot be opened,
+ * or that fails during a search, is left out and the others answer, as long
+ * as one remains; lode_search_missing() names what was left out. */
+#define LODE_SEARCH_PARTIAL 1u
+lode_status_t lode_search_open_ex(const char *const *sources, size_t n, unsigned timeout_ms,
+				  unsigned flags, lode_search_t **out, char **errmsg);
+/* The I-th source left out so far, as "SOURCE: reason"; NULL past the end.
+ * Owned by S, valid until lode_search_close(). The answers of a search are
+ * partial when this is not NULL for I = 0. */
+const char *lode_search_missing(const lode_search_t *s, size_t i);
 const char *lode_search_errmsg(const lode_search_t *s);
 void lode_search_close(lode_search_t *s);
 

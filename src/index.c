@@ -500,6 +500,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 	walk_opts_t wo = {
 		.excludes = idx->opts.excludes, .n_excludes = idx->opts.n_excludes,
 		.include_hidden = idx->opts.include_hidden, .on_problem = on_walk_problem,
+		.shard = idx->opts.shard, .shards = idx->opts.shards,
 		.ctx = &wctx,
 	};
 	/* Roots given on the command line that do not exist are errors, not

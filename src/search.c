@@ -1,5 +1,6 @@
-/* search.c - lode_search_*: open one or more indexes as one, run a query,
- * hand back hits with their fields and highlighted passages.
+/* search.c - lode_search_run: run a query over the indexes opened as one,
+ * hand back hits with their fields and highlighted passages (the sources
+ * themselves are opened in search_open.c).
  *
  * The query tree (query.h) is compiled here to a Xapian query using only
  * what a stock xapian-tcpsrv can run: BM25Weight, OP_SCALE_WEIGHT for the
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "query.h"
@@ -36,27 +36,6 @@ void lode_query_opts_init(lode_query_opts_t *o)
 	o->snippet_len = 200;
 }
 
-const char *lode_search_errmsg(const lode_search_t *s)
-{
-	return s && s->err.p ? s->err.p : "";
-}
-
-static void set_err(lode_search_t *s, const char *what, const char *detail)
-{
-	buf_reset(&s->err);
-	buf_printf(&s->err, "%s%s%s", what, detail && *detail ? ": " : "", detail ? detail : "");
-}
-
-static double meta_num(xap_db_t *db, const char *key, double dflt)
-{
-	char *v = NULL;
-	size_t n;
-	double r = dflt;
-	if (xap_db_get_metadata(db, key, &v, &n) == XAP_OK && v && *v)
-		r = atof(v);
-	free(v);
-	return r;
-}
 
 /* ------------------------------------------------------------- compile */
 
@@ -65,6 +44,7 @@ typedef struct {
 	double title_weight;
 	buf_t term;
 	int oom;
+	lode_status_t fail;  /* why compiling failed, when not for memory */
 } compiler_t;
 
 static xap_query_t *stemmed_term(compiler_t *c, const char *prefix, const qnode_t *n)
@@ -154,6 +134,80 @@ static xap_query_t *term_in(compiler_t *c, const qnode_t *n, qfield_t f)
 
 static xap_query_t *compile(compiler_t *c, const qnode_t *n);
 
+typedef struct {
+	char *term;
+	size_t len;
+	unsigned tf;
+} wild_term_t;
+
+static int cmp_wild(const void *a, const void *b)
+{
+	const wild_term_t *x = a, *y = b;
+	if (x->tf != y->tf)
+		return x->tf > y->tf ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+/* The terms starting with c->term, as one synonym. Expanded here, over every
+ * source at once, because Xapian 1.4 expands OP_WILDCARD in each shard apart
+ * and weighs it with that shard's statistics: sharded scores would differ
+ * from one index's. The WILDCARD_LIMIT most frequent terms are kept. */
+static xap_query_t *expand_wildcard(compiler_t *c)
+{
+	xap_termlist_t *tl = NULL;
+	xap_status_t xs = xap_db_allterms(c->s->db, c->term.p, &tl);
+	wild_term_t *w = NULL;
+	size_t n = 0, cap = 0;
+	const char *t;
+	size_t tl_len;
+	int oom = 0;
+	while (xs == XAP_OK && !oom && xap_termlist_next(tl, &t, &tl_len)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			wild_term_t *nw = realloc(w, cap * sizeof *nw);
+			if (!nw) {
+				oom = 1;
+				break;
+			}
+			w = nw;
+		}
+		w[n].tf = 0;
+		xap_termlist_current(tl, &w[n].tf, NULL, NULL);
+		w[n].len = tl_len;
+		if (!(w[n].term = strndup(t, tl_len)))
+			oom = 1;
+		else
+			n++;
+	}
+	if (xs == XAP_OK && tl)
+		xs = xap_termlist_status(tl);
+	if (xs != XAP_OK) {
+		search_set_err(c->s, "cannot expand a wildcard", tl ? xap_termlist_errmsg(tl) : "");
+		c->fail = (lode_status_t)xs;
+	}
+	xap_termlist_destroy(tl);
+	xap_query_t *q = NULL;
+	if (xs == XAP_OK && !oom) {
+		if (n > WILDCARD_LIMIT) {
+			qsort(w, n, sizeof *w, cmp_wild);
+			for (size_t i = WILDCARD_LIMIT; i < n; i++)
+				free(w[i].term);
+			n = WILDCARD_LIMIT;
+		}
+		xap_query_t **subs = calloc(n ? n : 1, sizeof *subs);
+		if (subs) {
+			for (size_t i = 0; i < n; i++)
+				subs[i] = xap_query_term(w[i].term, w[i].len, 1, 0);
+			q = n ? combine_free(XAP_OP_SYNONYM, subs, n, 0) : xap_query_match_nothing();
+			free(subs);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(w[i].term);
+	free(w);
+	return q;
+}
+
 static xap_query_t *compile_list(compiler_t *c, const qnode_t *n, xap_op_t op)
 {
 	/* Filters (boolean fields, dates) restrict without scoring. */
@@ -228,7 +282,7 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 	case Q_WILDCARD: {
 		const char *pfx = n->field == QF_BODY ? "" : qry_field_prefix(n->field);
 		schema_term(&c->term, pfx, n->text, n->len);
-		return xap_query_wildcard(c->term.p, c->term.len, WILDCARD_LIMIT);
+		return expand_wildcard(c);
 	}
 	case Q_FILTER:
 		return plain_term(c, qry_field_prefix(n->field), n->text, n->len);
@@ -239,177 +293,6 @@ static xap_query_t *compile(compiler_t *c, const qnode_t *n)
 		return xap_query_match_all();
 	}
 	return NULL;
-}
-
-/* ------------------------------------------------------------- open */
-
-/* 1 when PATH is a regular file: a Xapian stub (*is_list 0) or a shard list. */
-static int is_stub_or_list(const char *path, int *is_list)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[512];
-	*is_list = 1;
-	if (fgets(line, sizeof line, f)) {
-		static const char *const stub_words[] = { "auto ", "glass ", "chert ", "remote ",
-							  "inmemory", "honey " };
-		for (size_t i = 0; i < sizeof stub_words / sizeof *stub_words; i++)
-			if (strncmp(line, stub_words[i], strlen(stub_words[i])) == 0)
-				*is_list = 0;
-	}
-	fclose(f);
-	return 1;
-}
-
-static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth);
-
-static lode_status_t add_list(lode_search_t *s, const char *path, unsigned timeout_ms, int depth)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		set_err(s, path, "cannot read the shard list");
-		return LODE_IO;
-	}
-	char line[4096];
-	lode_status_t rc = LODE_OK;
-	size_t added = 0;
-	while (rc == LODE_OK && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '#')
-			continue;
-		/* relative entries are relative to the list's directory */
-		buf_t full = BUF_INIT;
-		const char *slash = strrchr(path, '/');
-		if (*p != '/' && strncmp(p, "tcp:", 4) != 0 && slash)
-			buf_printf(&full, "%.*s/%s", (int)(slash - path), path, p);
-		else
-			buf_adds(&full, p);
-		rc = add_source(s, full.p, timeout_ms, depth + 1);
-		buf_free(&full);
-		added++;
-	}
-	fclose(f);
-	if (rc == LODE_OK && !added) {
-		set_err(s, path, "the shard list names no index");
-		rc = LODE_INVALID;
-	}
-	return rc;
-}
-
-static lode_status_t add_source(lode_search_t *s, const char *src, unsigned timeout_ms, int depth)
-{
-	xap_db_t *db = NULL;
-	char *em = NULL;
-	xap_status_t xs;
-	if (depth > 4) {
-		set_err(s, src, "shard lists nested too deeply");
-		return LODE_INVALID;
-	}
-	if (strncmp(src, "tcp:", 4) == 0) {
-		const char *hp = src + 4;
-		const char *colon = strrchr(hp, ':');
-		if (!colon || colon == hp || !colon[1]) {
-			set_err(s, src, "expected tcp:HOST:PORT");
-			return LODE_INVALID;
-		}
-		char *host = strndup(hp, (size_t)(colon - hp));
-		xs = xap_db_open_remote(host, (unsigned)atoi(colon + 1), timeout_ms, &db, &em);
-		free(host);
-	} else {
-		int is_list = 0;
-		if (is_stub_or_list(src, &is_list) && is_list)
-			return add_list(s, src, timeout_ms, depth);
-		xs = xap_db_open_read(src, &db, &em);
-	}
-	if (xs != XAP_OK) {
-		buf_reset(&s->err);
-		if (xs == XAP_NOT_FOUND)
-			buf_printf(&s->err, "%s: no index there (run 'lode index' first)", src);
-		else
-			buf_printf(&s->err, "%s: %s", src, em ? em : xap_status_str(xs));
-		free(em);
-		return (lode_status_t)xs;
-	}
-	if (!s->first_opened) {
-		/* the first shard's settings are the search's */
-		char *lang = NULL;
-		size_t n;
-		if (xap_db_get_metadata(db, META_LANG, &lang, &n) == XAP_OK && lang && *lang) {
-			free(s->lang);
-			s->lang = lang;
-		} else {
-			free(lang);
-		}
-		s->k1 = meta_num(db, META_K1, DEFAULT_K1);
-		s->b = meta_num(db, META_B, DEFAULT_B);
-		s->title_weight = meta_num(db, META_TITLE_WEIGHT, DEFAULT_TITLE_WEIGHT);
-		s->first_opened = 1;
-	}
-	xs = xap_db_add(s->db, db);
-	xap_db_destroy(db);
-	if (xs != XAP_OK) {
-		set_err(s, src, xap_db_errmsg(s->db));
-		return (lode_status_t)xs;
-	}
-	return LODE_OK;
-}
-
-lode_status_t lode_search_open(const char *const *sources, size_t n, unsigned timeout_ms,
-			       lode_search_t **out, char **errmsg)
-{
-	*out = NULL;
-	if (errmsg)
-		*errmsg = NULL;
-	lode_search_t *s = calloc(1, sizeof *s);
-	if (!s)
-		return LODE_NOMEM;
-	lode_status_t rc = LODE_OK;
-	char *em = NULL;
-	if (xap_db_new_combined(&s->db, &em) != XAP_OK) {
-		free(em);
-		free(s);
-		return LODE_NOMEM;
-	}
-	for (size_t i = 0; i < n && rc == LODE_OK; i++)
-		rc = add_source(s, sources[i], timeout_ms, 0);
-	if (rc == LODE_OK && n == 0) {
-		set_err(s, "no index given", NULL);
-		rc = LODE_INVALID;
-	}
-	if (rc == LODE_OK) {
-		s->stem = stemmer_new(s->lang ? s->lang : "english", &em);
-		if (!s->stem) {
-			set_err(s, "cannot stem", em);
-			free(em);
-			rc = LODE_INVALID;
-		}
-	}
-	if (rc != LODE_OK) {
-		if (errmsg)
-			*errmsg = strdup(lode_search_errmsg(s));
-		lode_search_close(s);
-		return rc;
-	}
-	*out = s;
-	return LODE_OK;
-}
-
-void lode_search_close(lode_search_t *s)
-{
-	if (!s)
-		return;
-	xap_db_destroy(s->db);
-	stemmer_destroy(s->stem);
-	free(s->lang);
-	buf_free(&s->err);
-	free(s);
 }
 
 /* ------------------------------------------------------------- run */
@@ -548,12 +431,12 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	xap_query_t *q = compile(&c, tree);
 	buf_free(&c.term);
 	if (!q)
-		return LODE_NOMEM;
+		return c.fail ? c.fail : LODE_NOMEM;
 	xap_enquire_t *e = NULL;
 	char *em = NULL;
 	xap_status_t xs = xap_enquire_new(s->db, &e, &em);
 	if (xs != XAP_OK) {
-		set_err(s, "cannot search", em);
+		search_set_err(s, "cannot search", em);
 		free(em);
 		xap_query_destroy(q);
 		return (lode_status_t)xs;
@@ -579,7 +462,7 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	if (xs == XAP_OK)
 		xs = xap_enquire_mset(e, o->offset, limit, o->exact_count ? ndocs : 0, &ms);
 	if (xs != XAP_OK) {
-		set_err(s, "search failed", xap_enquire_errmsg(e));
+		search_set_err(s, "search failed", xap_enquire_errmsg(e));
 		xap_enquire_destroy(e);
 		xap_query_destroy(q);
 		return (lode_status_t)xs;
@@ -604,7 +487,7 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 		if (xs == XAP_OK)
 			xs = xap_mset_doc(ms, i, &doc);
 		if (xs != XAP_OK) {
-			set_err(s, "cannot read a result", xap_mset_errmsg(ms));
+			search_set_err(s, "cannot read a result", xap_mset_errmsg(ms));
 			rc = (lode_status_t)xs;
 			break;
 		}
@@ -650,18 +533,22 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 		lode_results_free(r);
 		if (pr == QP_NOMEM)
 			return LODE_NOMEM;
-		set_err(s, "nothing to search for in the query", NULL);
+		search_set_err(s, "nothing to search for in the query", NULL);
 		return LODE_BAD_QUERY;
 	}
 	if (!o->keep_stopwords)
 		stopword_prune(tree, s->lang ? s->lang : "english");
 	lode_status_t rc = LODE_RETRY;
-	for (int attempt = 0; attempt < RETRIES && rc == LODE_RETRY; attempt++) {
-		if (attempt) {
+	/* a source left out is no attempt spent: the next run has fewer */
+	for (int attempt = 0, runs = 0; attempt < RETRIES && rc == LODE_RETRY; runs++) {
+		if (runs) {
 			results_free_hits(r);
 			xap_db_reopen(s->db);
 		}
-		rc = run_once(s, tree, o, r);
+		size_t nsrcs = s->nsrcs;
+		rc = search_recheck_sources(s, run_once(s, tree, o, r));
+		if (s->nsrcs == nsrcs)
+			attempt++;
 	}
 	if (rc == LODE_OK && o->suggest && r->total == 0)
 		r->suggestion = suggest_query(s, query, qlen, tree);

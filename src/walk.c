@@ -19,6 +19,7 @@ typedef struct {
 	const walk_opts_t *o;
 	walk_list_t *out;
 	strmap_t seen;     /* "dev:ino" of the directories visited: each is walked once */
+	size_t root_len;   /* of the root, without trailing slashes: shard paths are relative */
 	int oom;
 } walker_t;
 
@@ -34,6 +35,36 @@ static int excluded(const walk_opts_t *o, const char *name, const char *path)
 		if (fnmatch(o->excludes[i], name, 0) == 0 || fnmatch(o->excludes[i], path, 0) == 0)
 			return 1;
 	return 0;
+}
+
+unsigned walk_shard_of(const char *rel, size_t len, unsigned shards)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)rel[i];
+		h *= 0x100000001b3ULL;
+	}
+	return shards > 1 ? (unsigned)(h % shards) : 0;
+}
+
+/* 1 when PATH is in the shard being walked (always, without shards). PATH
+ * is the root itself or below it; a root is judged by its last component. */
+static int in_shard(const walker_t *w, const char *path, int is_root)
+{
+	if (w->o->shards <= 1)
+		return 1;
+	const char *rel;
+	if (is_root) {
+		size_t n = w->root_len;
+		while (n && path[n - 1] != '/')
+			n--;
+		rel = path + n;
+		return walk_shard_of(rel, w->root_len - n, w->o->shards) == w->o->shard;
+	}
+	rel = path + w->root_len;
+	while (*rel == '/')
+		rel++;
+	return walk_shard_of(rel, strlen(rel), w->o->shards) == w->o->shard;
 }
 
 static int add_file(walker_t *w, const char *path, const struct stat *st)
@@ -101,6 +132,9 @@ static void walk_entry(walker_t *w, const char *path, unsigned depth, int is_roo
 	struct stat st, lst;
 	if (stat(path, &st) != 0) {
 		int e = errno;
+		/* a missing root is the caller's mistake whatever the shard */
+		if (!is_root && !in_shard(w, path, 0))
+			return;
 		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
 			problem(w, path, e == ELOOP ? "symbolic link loop" : "broken symbolic link", 1);
 		else if (is_root || e != ENOENT) /* a file that vanished mid-walk is no news */
@@ -117,6 +151,8 @@ static void walk_entry(walker_t *w, const char *path, unsigned depth, int is_roo
 			return;
 		}
 		walk_dir(w, path, depth + 1);
+	} else if (!in_shard(w, path, is_root)) {
+		return; /* another shard's file (or problem) */
 	} else if (S_ISREG(st.st_mode)) {
 		if (add_file(w, path, &st))
 			w->oom = 1;
@@ -165,10 +201,12 @@ static void walk_dir(walker_t *w, const char *dir, unsigned depth)
 	size_t dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
+	int root_dir = dl == 1 && dir[0] == '/';
 	for (size_t i = 0; i < n && !w->oom; i++) {
 		buf_reset(&path);
 		buf_add(&path, dir, dl);
-		buf_addc(&path, '/');
+		if (!root_dir)
+			buf_addc(&path, '/');
 		buf_adds(&path, names[i]);
 		if (path.oom) {
 			w->oom = 1;
@@ -185,7 +223,9 @@ static void walk_dir(walker_t *w, const char *dir, unsigned depth)
 
 int walk_path(const char *path, const walk_opts_t *o, walk_list_t *out)
 {
-	walker_t w = { .o = o, .out = out };
+	walker_t w = { .o = o, .out = out, .root_len = strlen(path) };
+	while (w.root_len > 1 && path[w.root_len - 1] == '/')
+		w.root_len--;
 	walk_entry(&w, path, 0, 1);
 	strmap_free(&w.seen, NULL);
 	return w.oom ? -1 : 0;

@@ -17,6 +17,11 @@ typedef struct {
 	const char *const *excludes;
 	size_t n_excludes;
 	int include_hidden;
+	/* shards > 1: keep only the files whose path relative to the root given
+	 * to walk_path (a root that is a file: its name) hashes to shard
+	 * (0-based) of shards; the others are left out silently, problems
+	 * with them too, so that each shard of a tree reports its own. */
+	unsigned shard, shards;
 	/* A path that could not be walked or is not a file lode reads: reason
 	 * is a short message. skipped: 1 for a stated skip (loop, special file),
 	 * 0 for a failure (unreadable). */
@@ -35,6 +40,10 @@ typedef struct {
  * out of memory. A missing PATH is reported through on_problem. */
 int walk_path(const char *path, const walk_opts_t *o, walk_list_t *out);
 void walk_list_free(walk_list_t *l);
+/* The shard (0-based, of SHARDS >= 1) of a file whose path relative to its
+ * root is REL: FNV-1a (64-bit) of the bytes, modulo SHARDS. Stable across
+ * machines and versions: shards built apart must agree on it. */
+unsigned walk_shard_of(const char *rel, size_t len, unsigned shards);
 /* 1 when PATH is DIR or inside it. */
 int walk_under(const char *path, const char *dir);
 #endif

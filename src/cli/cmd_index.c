@@ -14,7 +14,7 @@
 const char usage_index[] =
 	"usage: lode index [-i INDEX] [--lang LANG] [-j N] [--exclude GLOB]... [--hidden]\n"
 	"                  [--max-size SIZE] [--wait SECONDS] [--stats-json FILE] [--quiet]\n"
-	"                  [--field NAME=FIELD]... [PATH...]\n"
+	"                  [--field NAME=FIELD]... [--shard K/N] [PATH...]\n"
 	"\n"
 	"Index the files under each PATH (directories are walked; '-' reads one document\n"
 	"from standard input). With no PATH, bring every root the index knows up to date.\n"
@@ -32,6 +32,9 @@ const char usage_index[] =
 	"      --stats-json FILE write counts and time per stage as JSON\n"
 	"      --field NAME=FIELD  JSON-lines field for NAME (id, title, text, author,\n"
 	"                        date, url), e.g. --field text=contents\n"
+	"      --shard K/N       index only shard K (1..N) of N: the files whose path\n"
+	"                        relative to its PATH hashes to K; give the same K/N\n"
+	"                        on every update of that index\n"
 	"  -q, --quiet           no per-file messages, no progress bar\n"
 	"  -h, --help            this help\n"
 	"\n"
@@ -147,6 +150,23 @@ static int write_stats_json(const char *file, const lode_index_summary_t *s, con
 	return 0;
 }
 
+/* --shard K/N (K from 1) into the 0-based shard of shards. */
+static int set_shard(lode_index_opts_t *o, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	unsigned k, n;
+	char ks[16];
+	if (!slash || (size_t)(slash - arg) >= sizeof ks)
+		return -1;
+	memcpy(ks, arg, (size_t)(slash - arg));
+	ks[slash - arg] = '\0';
+	if (opts_uint(ks, &k) || opts_uint(slash + 1, &n) || n == 0 || k == 0 || k > n)
+		return -1;
+	o->shard = k - 1;
+	o->shards = n;
+	return 0;
+}
+
 /* --field NAME=FIELD into the JSON-lines map. */
 static int set_field(lode_index_opts_t *o, const char *arg)
 {
@@ -179,6 +199,7 @@ int cmd_index(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "stats-json", required_argument, NULL, 'S' },
 		{ "field", required_argument, NULL, 'F' },
+		{ "shard", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -221,6 +242,12 @@ int cmd_index(int argc, char **argv)
 			if (set_field(&o, optarg)) {
 				error("--field: expected NAME=FIELD with NAME one of id, title, text, "
 				      "author, date, url; got '%s'", optarg);
+				bad = 1;
+			}
+			break;
+		case 'K':
+			if (set_shard(&o, optarg)) {
+				error("--shard: expected K/N with 1 <= K <= N, e.g. 1/2; got '%s'", optarg);
 				bad = 1;
 			}
 			break;

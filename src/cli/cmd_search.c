@@ -15,7 +15,8 @@ const char usage_search[] =
 	"usage: lode search [-i INDEX]... [-n N] [--offset K] [--sort relevance|date|-date]\n"
 	"                   [--json] [-l] [-c] [--color auto|always|never] [--snippets N]\n"
 	"                   [--snippet-len CHARS] [--k1 X] [--b Y] [--title-weight W]\n"
-	"                   [--or] [--literal] [--keep-stopwords] [--timeout MS] QUERY...\n"
+	"                   [--or] [--literal] [--keep-stopwords] [--timeout MS]\n"
+	"                   [--allow-partial] QUERY...\n"
 	"       lode search --batch TOPICS [--run-tag TAG] [-n 1000] [--full-syntax] [-i INDEX]...\n"
 	"\n"
 	"Search the index. Words must all match (--or: any); \"exact phrases\"; a NEAR b,\n"
@@ -42,13 +43,22 @@ const char usage_search[] =
 	"      --keep-stopwords don't drop the, of, and ... from the query (never dropped\n"
 	"                       inside \"phrases\" or when the query has nothing else)\n"
 	"      --timeout MS     for remote indexes (default 10000)\n"
+	"      --allow-partial  when some of several indexes cannot be reached, answer\n"
+	"                       from the others: each one left out is named in a warning,\n"
+	"                       and the exit status is 4\n"
 	"      --batch TOPICS   run each 'qid<TAB>query' line of TOPICS ('-': stdin) and\n"
 	"                       print a TREC run: qid Q0 docid rank score tag\n"
 	"      --run-tag TAG    the run's tag (default lode)\n"
 	"      --full-syntax    batch topics use the query language (default: literal, OR)\n"
 	"  -h, --help           this help\n"
 	"\n"
-	"Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
+	"Exit status: 0 something matched, 1 nothing matched, 2 error, 4 a partial answer\n"
+	"(--allow-partial, an index left out).\n";
+
+/* With --allow-partial: some index was left out, so the answer (matches or
+ * none) may lack what it holds. Kept apart from 0 and 1 so that scripts can
+ * tell; the lead may move it to cli.h's table. */
+#define EXIT_PARTIAL 4
 
 typedef struct {
 	const char **indexes;
@@ -61,6 +71,8 @@ typedef struct {
 	int full_syntax;
 	int limit_set;
 	unsigned timeout_ms;
+	int allow_partial;
+	size_t n_warned;     /* indexes left out and said so */
 	buf_t query;
 } search_args_t;
 
@@ -92,6 +104,7 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 		{ NULL, "--k1", A_DOUBLE }, { NULL, "--b", A_DOUBLE }, { NULL, "--title-weight", A_DOUBLE },
 		{ NULL, "--or", A_FLAG }, { NULL, "--literal", A_FLAG },
 		{ NULL, "--keep-stopwords", A_FLAG }, { NULL, "--timeout", A_UINT },
+		{ NULL, "--allow-partial", A_FLAG },
 		{ NULL, "--batch", A_STR }, { NULL, "--run-tag", A_STR }, { NULL, "--full-syntax", A_FLAG },
 		{ "-h", "--help", A_FLAG },
 	};
@@ -157,6 +170,7 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 	else if (!strcmp(lname, "--literal")) a->q.literal = 1;
 	else if (!strcmp(lname, "--keep-stopwords")) a->q.keep_stopwords = 1;
 	else if (!strcmp(lname, "--timeout")) a->timeout_ms = u;
+	else if (!strcmp(lname, "--allow-partial")) a->allow_partial = 1;
 	else if (!strcmp(lname, "--batch")) a->batch = val;
 	else if (!strcmp(lname, "--run-tag")) a->run_tag = val;
 	else if (!strcmp(lname, "--full-syntax")) a->full_syntax = 1;
@@ -177,6 +191,17 @@ static int want_color(const char *when)
 	if (term && !strcmp(term, "dumb"))
 		return 0;
 	return isatty(1);
+}
+
+/* Warn once about each index left out so far; 1 if any was. */
+static int warn_missing(search_args_t *a, lode_search_t *s)
+{
+	const char *m;
+	while ((m = lode_search_missing(s, a->n_warned)) != NULL) {
+		warn("%s; left out, the answer is partial", m);
+		a->n_warned++;
+	}
+	return a->n_warned > 0;
 }
 
 /* Run every topic of a TSV file; a TREC run on stdout. */
@@ -213,6 +238,7 @@ static int run_batch(search_args_t *a, lode_search_t *s, printer_t *pr)
 		*tab = '\0';
 		lode_results_t *r = NULL;
 		lode_status_t st = lode_search_run(s, tab + 1, &a->q, &r);
+		warn_missing(a, s);
 		if (st == LODE_BAD_QUERY) {
 			warn("%s:%u: query %s has nothing to search for", a->batch, lineno, line);
 			continue;
@@ -232,6 +258,8 @@ static int run_batch(search_args_t *a, lode_search_t *s, printer_t *pr)
 		fclose(f);
 	if (rc == EXIT_NOMATCH && matched)
 		rc = EXIT_OK_;
+	if (rc != EXIT_ERROR && a->n_warned)
+		rc = EXIT_PARTIAL;
 	return rc;
 }
 
@@ -276,7 +304,8 @@ int cmd_search(int argc, char **argv)
 	}
 	lode_search_t *s = NULL;
 	char *em = NULL;
-	lode_status_t st = lode_search_open(a.indexes, a.n_indexes, a.timeout_ms, &s, &em);
+	lode_status_t st = lode_search_open_ex(a.indexes, a.n_indexes, a.timeout_ms,
+					       a.allow_partial ? LODE_SEARCH_PARTIAL : 0, &s, &em);
 	if (st != LODE_OK) {
 		error("%s", em ? em : lode_status_str(st));
 		lode_free(em);
@@ -298,6 +327,7 @@ int cmd_search(int argc, char **argv)
 	} else {
 		lode_results_t *r = NULL;
 		st = lode_search_run(s, a.query.p, &a.q, &r);
+		int partial = warn_missing(&a, s);
 		if (st != LODE_OK) {
 			error("%s", lode_search_errmsg(s));
 			rc = cli_exit_code(st);
@@ -309,6 +339,8 @@ int cmd_search(int argc, char **argv)
 			if (lode_results_suggestion(r))
 				note("no match; did you mean: %s", lode_results_suggestion(r));
 			rc = lode_results_total(r) ? EXIT_OK_ : EXIT_NOMATCH;
+			if (partial)
+				rc = EXIT_PARTIAL;
 			lode_results_free(r);
 		}
 	}
