@@ -210,7 +210,7 @@ static int run_batch(search_args_t *a, lode_search_t *s, printer_t *pr)
 		lode_results_t *r = NULL;
 		lode_status_t st = lode_search_run(s, tab + 1, &a->q, &r);
 		if (st == LODE_BAD_QUERY) {
-			warn("%s:%u: query %s has nothing to search for", a->batch, lineno, line);
+			warn("%s:%u: query %s: %s", a->batch, lineno, line, lode_search_errmsg(s));
 			continue;
 		}
 		if (st != LODE_OK) {
