@@ -149,7 +149,14 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 		}
 		a->q.b = d;
 	}
-	else if (!strcmp(lname, "--title-weight")) a->q.title_weight = d;
+	else if (!strcmp(lname, "--title-weight")) {
+		/* scores are multiplied by it: far beyond any use, they overflow */
+		if (d > 1e6) {
+			error("search: --title-weight: expected a number from 0 to 1000000, got '%s'", val);
+			return -1;
+		}
+		a->q.title_weight = d;
+	}
 	else if (!strcmp(lname, "--or")) a->q.default_or = 1;
 	else if (!strcmp(lname, "--literal")) a->q.literal = 1;
 	else if (!strcmp(lname, "--timeout")) a->timeout_ms = u;
