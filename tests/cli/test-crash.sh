@@ -221,7 +221,10 @@ for sig in INT TERM; do
 	wait_until index_opens "$T/s$sig"
 	sleep_ms $((T_CLEAN / 3))
 	kill -STOP "$bpid" 2>/dev/null
-	state=$(proc_state "$bpid")
+	# the stop is asynchronous: wait for T (stopped), Z or nothing (it ended)
+	n=0
+	while state=$(proc_state "$bpid") && case $state in [RSD]) true ;; *) false ;; esac &&
+	      [ $n -lt 5000 ]; do n=$((n + 1)); done
 	kill -"$sig" "$bpid" 2>/dev/null
 	kill -CONT "$bpid" 2>/dev/null
 	wait "$bpid"
