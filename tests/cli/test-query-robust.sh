@@ -131,7 +131,8 @@ awk -v seed="$SEED" 'BEGIN {
 }' >"$T/topics"
 bad=""
 i=0
-while IFS= read -r line && [ $i -lt 30 ]; do
+nargs=$(scaled 30 10)
+while IFS= read -r line && [ $i -lt "$nargs" ]; do
 	i=$((i + 1))
 	qtext=${line#*	}
 	run timeout 20 "$LODE" search -i "$IDX" --json -n 5 "$qtext"
@@ -140,7 +141,7 @@ while IFS= read -r line && [ $i -lt 30 ]; do
 		bad="$bad [$(printf '%s' "$qtext" | od -An -tx1 | tr -d ' \n' | cut -c1-80): $(status_name $rc)]"
 	fi
 done <"$T/topics"
-expect_eq "30 random queries as arguments: each a search or one error line" "$bad" ""
+expect_eq "$nargs random queries as arguments: each a search or one error line" "$bad" ""
 run timeout 60 "$LODE" search -i "$IDX" --batch "$T/topics" --full-syntax -n 5
 not_crashed "400 random queries in --batch --full-syntax: no crash"
 if [ "$rc" -le 1 ]; then ok "400 random queries in --batch: exit $rc"; else
