@@ -170,6 +170,7 @@ typedef struct {
 	unsigned snippet_len;       /* characters per passage (0: default 200) */
 	int exact_count;            /* count every match exactly (for -c) */
 	int suggest;                /* compute "did you mean" when few hits */
+	int keep_stopwords;         /* do not drop stopwords (the, of ...) from the query */
 } lode_query_opts_t;
 
 void lode_query_opts_init(lode_query_opts_t *o);

@@ -1,5 +1,6 @@
 /* buf.c - growable byte buffer; see buf.h. */
 #include "buf.h"
+#include "encoding.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,34 +91,6 @@ int buf_printf(buf_t *b, const char *fmt, ...)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	unsigned cp = c & (0x3F >> (k - 1));
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return k;
-}
 
 int buf_add_json_str(buf_t *b, const char *s, size_t n)
 {
@@ -127,7 +100,7 @@ int buf_add_json_str(buf_t *b, const char *s, size_t n)
 	while (i < n) {
 		unsigned c = u[i];
 		if (c >= 0x80) {
-			size_t k = utf8_seq(u + i, n - i);
+			size_t k = enc_utf8_seqlen(s + i, n - i);
 			if (k == 0) {
 				buf_add(b, "\xEF\xBF\xBD", 3);
 				i++;

@@ -7,6 +7,7 @@
  * Whatever the path, C0 control characters other than \t \n \r \f (and DEL)
  * come out as spaces, so no caller ever sees NUL or escape bytes. */
 #include "encoding.h"
+#include "normalize.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -25,33 +26,12 @@ static const unsigned short cp1252_high[32] = {
 
 size_t enc_utf8_seqlen(const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	if (len == 0)
 		return 0;
-	unsigned c = u[0];
-	if (c < 0x80)
-		return 1;
-	size_t k;
-	unsigned min;
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, min = 0x10000;
-	else
-		return 0; /* continuation byte, C0/C1 overlong lead, or > U+10FFFF */
-	if (len < k)
-		return 0;
-	unsigned cp = c & (0x3Fu >> (k - 1));
-	for (size_t i = 1; i < k; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (u[i] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return k;
+	int cp;
+	size_t k = norm_decode(s, len, &cp);
+	/* norm_decode answers an invalid byte with (1, U+FFFD) */
+	return (k == 1 && cp == 0xFFFD) ? 0 : k;
 }
 
 int enc_valid_utf8(const char *s, size_t len)

@@ -8,6 +8,7 @@
  * remove the documents of files that are gone. */
 #include "lode.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -89,6 +90,51 @@ static int make_parents(const char *path)
 	}
 	free(p);
 	return 0;
+}
+
+/* A run killed while Xapian was creating PATH leaves table files but no
+ * "iamglass" (nothing was ever committed there), and Xapian then refuses to
+ * open or create it. Remove such leftovers, and only those. */
+static void clear_uncommitted(const char *path)
+{
+	buf_t p = BUF_INIT;
+	buf_printf(&p, "%s/iamglass", path);
+	struct stat st;
+	int committed = stat(p.p, &st) == 0;
+	buf_reset(&p);
+	buf_printf(&p, "%s/XAPIANDB", path);
+	committed |= stat(p.p, &st) == 0;
+	DIR *d = committed ? NULL : opendir(path);
+	if (!d) {
+		buf_free(&p);
+		return;
+	}
+	static const char *const suffixes[] = { ".glass", ".tmp", ".baseA", ".baseB" };
+	char names[64][64];
+	size_t n = 0;
+	int foreign = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && !foreign) {
+		const char *nm = e->d_name;
+		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
+			continue;
+		int ours = !strcmp(nm, "flintlock");
+		for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes && !ours; i++) {
+			size_t a = strlen(nm), b = strlen(suffixes[i]);
+			ours = a > b && !strcmp(nm + a - b, suffixes[i]);
+		}
+		if (!ours || n == 64 || strlen(nm) >= 64)
+			foreign = 1; /* something else lives here: leave it all alone */
+		else
+			snprintf(names[n++], 64, "%s", nm);
+	}
+	closedir(d);
+	for (size_t i = 0; i < n && !foreign; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", path, names[i]);
+		unlink(p.p);
+	}
+	buf_free(&p);
 }
 
 static char *meta_get(xap_db_t *db, const char *key)
@@ -210,10 +256,18 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		goto fail;
 	}
 	char *em = NULL;
+	clear_uncommitted(path);
 	xap_status_t xs = xap_db_open_write(path, XAP_DB_CREATE_OR_OPEN,
 					    opts->wait_seconds * 1000u, &idx->db, &em);
+	/* Xapian reports any failure to take its lock as a lock error: a
+	 * read-only or forbidden directory is not "busy". */
+	if (xs == XAP_BUSY && access(path, W_OK) != 0 && errno != ENOENT) {
+		free(em);
+		em = strdup(strerror(errno));
+		xs = XAP_ENGINE;
+	}
 	if (xs != XAP_OK) {
-		rc = index_status_of(xs);
+		rc = xs == XAP_ENGINE ? LODE_IO : index_status_of(xs);
 		if (errmsg) {
 			buf_t b = BUF_INIT;
 			if (xs == XAP_BUSY)
@@ -477,13 +531,19 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		goto out;
 	}
 
+	/* The roots go in with the first batch: after a crash, a plain
+	 * `lode index` knows what to finish. */
+	rc = remember_roots(idx, keep_roots, nroots);
+	if (rc != LODE_OK) {
+		index_set_err(idx, "cannot record the roots: %s", xap_db_errmsg(idx->db));
+		goto out;
+	}
 	rc = pipeline_run(idx, &files, &known, keep_roots, nroots, have_stdin, cb, sum);
 	if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
-		lode_status_t r2 = remember_roots(idx, keep_roots, nroots);
+		lode_status_t r2 = LODE_OK;
 		char now[32];
 		iso_now(now);
-		if (r2 == LODE_OK)
-			r2 = index_status_of(meta_set(idx->db, META_UPDATED, now));
+		r2 = index_status_of(meta_set(idx->db, META_UPDATED, now));
 		double tc = index_now();
 		if (r2 == LODE_OK)
 			r2 = index_status_of(xap_db_commit(idx->db));

@@ -154,7 +154,8 @@ static void process(pipe_t *p, job_t *j, terms_t *terms)
 	size_t len = 0;
 	int gz = 0;
 	const char *why = NULL;
-	rf_result_t rr = rf_read(path, o->max_size, &data, &len, &gz, &why);
+	rf_result_t rr = rf_read_flags(path, j->f ? RF_REGULAR_ONLY : 0, o->max_size, &data, &len,
+					&gz, &why);
 	j->t_read = index_now() - t0;
 	switch (rr) {
 	case RF_OK:

@@ -228,6 +228,12 @@ rf_result_t rf_from_memory(const char *in, size_t in_len, size_t max_size, char 
 rf_result_t rf_read(const char *path, size_t max_size, char **data, size_t *len,
 		    int *was_gzip, const char **reason)
 {
+	return rf_read_flags(path, 0, max_size, data, len, was_gzip, reason);
+}
+
+rf_result_t rf_read_flags(const char *path, int flags, size_t max_size, char **data,
+			  size_t *len, int *was_gzip, const char **reason)
+{
 	const char *dummy;
 	if (!reason)
 		reason = &dummy;
@@ -239,18 +245,22 @@ rf_result_t rf_read(const char *path, size_t max_size, char **data, size_t *len,
 	if (max_size > SIZE_CAP)
 		max_size = SIZE_CAP;
 	int is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO that replaced a file must not wait for a writer */
+	int oflags = O_RDONLY | O_CLOEXEC | ((flags & RF_REGULAR_ONLY) ? O_NONBLOCK : 0);
+	int fd = is_stdin ? STDIN_FILENO : open(path, oflags);
 	if (fd < 0) {
 		*reason = strerror(errno);
 		return RF_UNREADABLE;
 	}
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		*reason = strerror(errno);
+	if (fstat(fd, &st) != 0 || ((flags & RF_REGULAR_ONLY) && !is_stdin && !S_ISREG(st.st_mode))) {
+		*reason = S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file";
 		if (!is_stdin)
 			close(fd);
 		return RF_UNREADABLE;
 	}
+	if ((flags & RF_REGULAR_ONLY) && !is_stdin)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	rf_result_t rc;
 	char *raw = NULL;
 	size_t raw_len = 0;

@@ -18,6 +18,14 @@ typedef enum {
  * NULL and *reason a short message (static or from strerror). */
 rf_result_t rf_read(const char *path, size_t max_size, char **data, size_t *len,
 		    int *was_gzip, const char **reason);
+/* Flags of rf_read_flags. */
+enum {
+	RF_REGULAR_ONLY = 1,  /* a path that is not a regular file (say a FIFO that
+				 replaced one mid-run) is RF_UNREADABLE at once */
+};
+/* rf_read with FLAGS. */
+rf_result_t rf_read_flags(const char *path, int flags, size_t max_size, char **data,
+			  size_t *len, int *was_gzip, const char **reason);
 /* Same, from a memory buffer already read (decompresses when gzip). */
 rf_result_t rf_from_memory(const char *in, size_t in_len, size_t max_size, char **data,
 			   size_t *len, int *was_gzip, const char **reason);

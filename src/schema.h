@@ -52,7 +52,7 @@
 /* Defaults saved in a new index (search may override per query). */
 #define DEFAULT_K1 0.9
 #define DEFAULT_B 0.4
-#define DEFAULT_TITLE_WEIGHT 2.0
+#define DEFAULT_TITLE_WEIGHT 0.5
 
 /* Xapian refuses terms and keys longer than 245 bytes: longer ones keep a
  * readable head and end in a hash of the whole. */

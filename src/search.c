@@ -20,6 +20,7 @@
 #include "search_impl.h"
 #include "snippet.h"
 #include "stem.h"
+#include "stopwords.h"
 #include "suggest.h"
 #include "xapian_c.h"
 
@@ -668,6 +669,8 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 		set_err(s, "nothing to search for in the query", NULL);
 		return LODE_BAD_QUERY;
 	}
+	if (!o->keep_stopwords)
+		stopword_prune(tree, s->lang ? s->lang : "english");
 	size_t nleaves = count_leaves(tree);
 	if (nleaves > MAX_QUERY_TERMS) {
 		qnode_free(tree);

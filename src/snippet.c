@@ -30,7 +30,22 @@ typedef struct {
 
 /* --------------------------------------------------- characters and text */
 
-static int is_space_cp(int cp)
+/* norm_decode with the ASCII case inline: segmenting runs over every byte. */
+static inline size_t decode(const char *s, size_t n, int *cp)
+{
+	if ((unsigned char)*s < 0x80) {
+		*cp = (unsigned char)*s;
+		return 1;
+	}
+	return norm_decode(s, n, cp);
+}
+
+static inline int is_sentence_end(int cp)
+{
+	return cp < 0x80 ? (cp == '.' || cp == '!' || cp == '?') : norm_is_sentence_end(cp);
+}
+
+static inline int is_space_cp(int cp)
 {
 	/* controls too: they would only garble a terminal */
 	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
@@ -119,13 +134,13 @@ static int segment(const char *t, size_t n, units_t *u)
 	int open = 0, pend = 0; /* pend: 1 after a stop, 2 after a CJK stop */
 	while (i < n) {
 		int cp;
-		size_t k = norm_decode(t + i, n - i, &cp);
+		size_t k = decode(t + i, n - i, &cp);
 		if (is_space_cp(cp)) {
 			size_t j = i;
 			unsigned nl = 0;
 			while (j < n) {
 				int c2;
-				size_t k2 = norm_decode(t + j, n - j, &c2);
+				size_t k2 = decode(t + j, n - j, &c2);
 				if (!is_space_cp(c2))
 					break;
 				nl += c2 == '\n';
@@ -162,7 +177,7 @@ static int segment(const char *t, size_t n, units_t *u)
 		uchars++;
 		line_chars++;
 		uend = i + k;
-		if (norm_is_sentence_end(cp))
+		if (is_sentence_end(cp))
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
 	}
@@ -499,23 +514,60 @@ static unsigned count_lines(const char *t, size_t from, size_t to)
 	return n;
 }
 
-/* LEN cut to the scan cap, never inside a UTF-8 sequence. */
-static size_t scan_len(const char *t, size_t len)
-{
-	if (len <= SNIP_SCAN_CAP)
-		return len;
-	size_t n = SNIP_SCAN_CAP;
-	while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 /* Matches of M's items for FIELD in T (tok_run takes invalid bytes as
  * separators, so any text will do). */
 static int find(snip_matcher_t *m, qfield_t field, const char *t, size_t n, snip_occs_t *occ)
 {
 	return m ? snip_find(m, field, t, n, occ) : 0;
 }
+
+/* LEN cut to CAP, never inside a UTF-8 sequence. */
+static size_t scan_len(const char *t, size_t len, size_t cap)
+{
+	if (len <= cap)
+		return len;
+	size_t n = cap;
+	while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* 1 when every item of M occurs in OCC. */
+static int all_items_found(const snip_matcher_t *m, const snip_occs_t *occ)
+{
+	size_t n = snip_nitems(m), found = 0;
+	unsigned char *seen = calloc(n ? n : 1, 1);
+	if (!seen)
+		return 1;
+	for (size_t i = 0; i < occ->n; i++)
+		if (occ->v[i].item < n && !seen[occ->v[i].item]) {
+			seen[occ->v[i].item] = 1;
+			found++;
+		}
+	free(seen);
+	return found == n;
+}
+
+/* Matches in a prefix of T that grows (SNIP_SCAN_FIRST, then 4x) until every
+ * query item has been seen or SNIP_SCAN_CAP is reached: a long text is read
+ * only as far as its first matches. Sets *n to the length scanned. */
+static int find_growing(snip_matcher_t *m, const char *t, size_t len, size_t *n,
+			snip_occs_t *occ)
+{
+	size_t cap = SNIP_SCAN_FIRST;
+	for (;;) {
+		size_t k = scan_len(t, len, cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP);
+		occ->n = 0;
+		if (find(m, QF_BODY, t, k, occ))
+			return -1;
+		if (k == len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
+			*n = k;
+			return 0;
+		}
+		cap *= 4;
+	}
+}
+
 
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out)
@@ -530,8 +582,8 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 	out->n = 0;
 	if (!text)
 		return 0;
-	size_t n = scan_len(text, len);
-	if (find(m, QF_BODY, text, n, &occ) || make_units(text, n, plen, &u))
+	size_t n = 0;
+	if (find_growing(m, text, len, &n, &occ) || make_units(text, n, plen, &u))
 		goto done;
 	if (u.n == 0) {
 		rc = 0;
@@ -580,7 +632,7 @@ int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, si
 	out->n = 0;
 	if (!text)
 		text = "", len = 0;
-	size_t n = scan_len(text, len), s = 0, e = n;
+	size_t n = scan_len(text, len, SNIP_SCAN_CAP), s = 0, e = n;
 	if (!(out->p = calloc(1, sizeof *out->p)))
 		return -1;
 	if (find(m, field, text, n, &occ))

@@ -7,7 +7,9 @@
  * word form ("mercenaries" for the query mercenary, "Café" for cafe).
  * Passages are sentence-aligned, chosen by the query terms' weights (rarer
  * terms count more, distinct terms more than repeats, near ones more than far
- * ones), printed in document order. Only the first SNIP_SCAN_CAP bytes of a
+ * ones), printed in document order. A text is scanned from the start in a
+ * growing prefix (SNIP_SCAN_FIRST bytes, then four times more) until every
+ * query word has been seen; never more than the first SNIP_SCAN_CAP bytes of a
  * long text are scanned for matches. */
 #ifndef LODE_SNIPPET_H
 #define LODE_SNIPPET_H
@@ -16,6 +18,7 @@
 #include "stem.h"
 
 #define SNIP_SCAN_CAP (4u << 20)
+#define SNIP_SCAN_FIRST (64u << 10) /* scanned first; more only while query words are missing */
 
 typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
 

@@ -87,14 +87,38 @@ static int add_token(void *ctx, const char *tok, size_t len, size_t start, size_
 	return s->st != XAP_OK;
 }
 
-static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
-		    const char *text, size_t len)
+/* Tokens of TEXT from position *pos on; *pos is left after the last one. */
+static int add_text_at(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
+		       const char *text, size_t len, unsigned *pos)
 {
 	if (!text || !len)
 		return 0;
 	sink_t s = { t, doc, prefix, strlen(prefix), stemmed, XAP_OK };
-	int rc = tok_run(text, len, 1, add_token, &s, NULL);
+	int rc = tok_run(text, len, *pos, add_token, &s, pos);
 	return (rc < 0 || s.st != XAP_OK) ? -1 : 0;
+}
+
+static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
+		    const char *text, size_t len)
+{
+	unsigned pos = 1;
+	return add_text_at(t, doc, prefix, stemmed, text, len, &pos);
+}
+
+/* The body is what a reader sees: title and text. Formats whose text does
+ * not begin with the title (JSON lines, e-mail) get it indexed first, so
+ * that ranking does not depend on where a format keeps its title. */
+static int add_body(terms_t *t, xap_doc_t *doc, const ldoc_t *d)
+{
+	unsigned pos = 1;
+	size_t tl = d->title ? strlen(d->title) : 0;
+	size_t head = d->text_len < tl + 256 ? d->text_len : tl + 256;
+	if (tl && !memmem(d->text, head, d->title, tl)) {
+		if (add_text_at(t, doc, "", 1, d->title, tl, &pos))
+			return -1;
+		pos += 1; /* a phrase does not run from the title into the text */
+	}
+	return add_text_at(t, doc, "", 1, d->text, d->text_len, &pos);
 }
 
 /* A boolean term PREFIX + folded VALUE. */
@@ -137,7 +161,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 	*why = "out of memory";
 	if (xap_doc_clear(doc) != XAP_OK)
 		return -1;
-	if (add_text(t, doc, "", 1, d->text, d->text_len))
+	if (add_body(t, doc, d))
 		return -1;
 	if (nonempty(d->title) && add_text(t, doc, PFX_TITLE, 1, d->title, strlen(d->title)))
 		return -1;

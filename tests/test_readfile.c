@@ -344,6 +344,23 @@ static void test_fifo(void **state)
 	free(p);
 }
 
+/* With RF_REGULAR_ONLY a FIFO (a file replaced by one mid-run) is refused at
+ * once instead of waiting for a writer that never comes. */
+static void test_fifo_refused(void **state)
+{
+	struct file_fixture *f = *state;
+	char *p = tu_path(f->dir, "fifo2");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	char *data = NULL;
+	size_t len = 0;
+	const char *reason = NULL;
+	assert_int_equal(rf_read_flags(p, RF_REGULAR_ONLY, 1000, &data, &len, NULL, &reason),
+			 RF_UNREADABLE);
+	assert_null(data);
+	assert_string_equal(reason, "not a regular file");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_size_unknown),
 		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -268,7 +268,9 @@ int cmd_index(int argc, char **argv)
 		error("%s: cannot commit: %s", path, lode_status_str(crc));
 		rc = crc;
 	}
-	summary_line(&sum);
+	/* an update refused before it began has nothing to sum up */
+	if (rc == LODE_OK || rc == LODE_INTERRUPTED || sum.files_seen || sum.failed)
+		summary_line(&sum);
 	if (stats_json)
 		write_stats_json(stats_json, &sum, path);
 	free(path);

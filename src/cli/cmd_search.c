@@ -15,7 +15,7 @@ const char usage_search[] =
 	"usage: lode search [-i INDEX]... [-n N] [--offset K] [--sort relevance|date|-date]\n"
 	"                   [--json] [-l] [-c] [--color auto|always|never] [--snippets N]\n"
 	"                   [--snippet-len CHARS] [--k1 X] [--b Y] [--title-weight W]\n"
-	"                   [--or] [--literal] [--timeout MS] QUERY...\n"
+	"                   [--or] [--literal] [--keep-stopwords] [--timeout MS] QUERY...\n"
 	"       lode search --batch TOPICS [--run-tag TAG] [-n 1000] [--full-syntax] [-i INDEX]...\n"
 	"\n"
 	"Search the index. Words must all match (--or: any); \"exact phrases\"; a NEAR b,\n"
@@ -36,9 +36,11 @@ const char usage_search[] =
 	"      --snippets N     passages per hit (default 2; 0: none)\n"
 	"      --snippet-len N  characters per passage (default 200)\n"
 	"      --k1 X, --b Y    BM25 parameters (default: the index's, 0.9 and 0.4)\n"
-	"      --title-weight W weight of title matches over body ones (default 2)\n"
+	"      --title-weight W extra weight of a title match (default 0.5)\n"
 	"      --or             any word may match (default: all must)\n"
 	"      --literal        no query syntax: search the words as they are\n"
+	"      --keep-stopwords don't drop the, of, and ... from the query (never dropped\n"
+	"                       inside \"phrases\" or when the query has nothing else)\n"
 	"      --timeout MS     for remote indexes (default 10000)\n"
 	"      --batch TOPICS   run each 'qid<TAB>query' line of TOPICS ('-': stdin) and\n"
 	"                       print a TREC run: qid Q0 docid rank score tag\n"
@@ -88,7 +90,8 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 		{ "-c", "--count", A_FLAG }, { NULL, "--color", A_STR }, { NULL, "--colour", A_STR },
 		{ NULL, "--snippets", A_UINT }, { NULL, "--snippet-len", A_UINT },
 		{ NULL, "--k1", A_DOUBLE }, { NULL, "--b", A_DOUBLE }, { NULL, "--title-weight", A_DOUBLE },
-		{ NULL, "--or", A_FLAG }, { NULL, "--literal", A_FLAG }, { NULL, "--timeout", A_UINT },
+		{ NULL, "--or", A_FLAG }, { NULL, "--literal", A_FLAG },
+		{ NULL, "--keep-stopwords", A_FLAG }, { NULL, "--timeout", A_UINT },
 		{ NULL, "--batch", A_STR }, { NULL, "--run-tag", A_STR }, { NULL, "--full-syntax", A_FLAG },
 		{ "-h", "--help", A_FLAG },
 	};
@@ -159,6 +162,7 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 	}
 	else if (!strcmp(lname, "--or")) a->q.default_or = 1;
 	else if (!strcmp(lname, "--literal")) a->q.literal = 1;
+	else if (!strcmp(lname, "--keep-stopwords")) a->q.keep_stopwords = 1;
 	else if (!strcmp(lname, "--timeout")) a->timeout_ms = u;
 	else if (!strcmp(lname, "--batch")) a->batch = val;
 	else if (!strcmp(lname, "--run-tag")) a->run_tag = val;

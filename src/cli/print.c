@@ -107,10 +107,10 @@ static void print_text_hit(printer_t *p, const lode_hit_t *h)
 		const lode_snippet_t *s = &h->snippets[i];
 		fputs("   ", p->out);
 		if (s->cut_before)
-			fputs("...", p->out);
+			fputs("... ", p->out);
 		put_highlighted(p, s->text, s->len, s->hl, s->nhl);
 		if (s->cut_after)
-			fputs("...", p->out);
+			fputs(" ...", p->out);
 		fputc('\n', p->out);
 	}
 	fputc('\n', p->out);

@@ -38,7 +38,18 @@ expect_eq "-c none: 0" "$(cat "$T/out")" "0"
 
 run "$LODE" search -i "$IDX" -l cranes
 expect_rc "-l: exit 0" 0
-expect_eq "-l: paths, best first, each once" "$(sed 's|.*/samples/||' "$T/out" | tr '\n' ' ')" "news/harbour-strike.txt mail/tips.mbox "
+expect_eq "-l: the matching files, each once (two mails of tips.mbox match)" "$(sed 's|.*/samples/||' "$T/out" | sort | tr '\n' ' ')" "mail/tips.mbox news/harbour-strike.txt "
+cp "$T/out" "$T/paths"
+run "$LODE" search -i "$IDX" --json cranes
+ranked=$(python3 -c '
+import json, sys
+seen = []
+for line in open(sys.argv[1]):
+    p = json.loads(line)["path"]
+    if p not in seen:
+        seen.append(p)
+print("\n".join(seen))' "$T/out")
+expect_eq "-l: in the order of the ranking" "$(cat "$T/paths")" "$ranked"
 
 run "$LODE" search -i "$IDX" -c '"solar power"'
 expect_eq "phrase: only the article with the phrase" "$(cat "$T/out")" "1"

@@ -1,0 +1,237 @@
+#!/bin/sh
+# run-bench.sh - index build speed and query latency of lode against its peers
+# (a bare Xapian loop, SQLite FTS5, omindex; rg for queries), all in one run on
+# one input. `make bench` runs it; bench/README.md explains the figures.
+#
+# Environment:
+#   LODE_BUILD      build directory with lode and bench/ peers (default: build)
+#   BENCH_CORPUS    corpus directory; default /work/devcorpus, else ../shared's
+#                   dev corpus built into bench/out/devcorpus, else 50 MB generated
+#   BENCH_QUICK=1   a 20 MB slice of the corpus (BENCH_QUICK_MB to change it)
+#   BENCH_SCALE=1   also a scale curve on generated corpora of BENCH_SCALE_SIZES MB
+#                   (default "10 50 200")
+#   BENCH_RUNS      timed runs of each query (default 5, 3 with BENCH_QUICK)
+#   BENCH_QUERIES   query set, one a line (default bench/queries.txt)
+# Everything it writes goes under bench/out/.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${LODE_BUILD:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+LODE=$B/lode
+PEERS=$B/bench
+OUT=$top/bench/out
+RAW=$OUT/raw
+IDX=$OUT/idx
+QUICK=${BENCH_QUICK:-0}
+SCALE=${BENCH_SCALE:-0}
+if [ "$QUICK" = 1 ]; then RUNS=${BENCH_RUNS:-3}; else RUNS=${BENCH_RUNS:-5}; fi
+QUERIES=${BENCH_QUERIES:-$top/bench/queries.txt}
+
+note() { printf 'bench: %s\n' "$*" >&2; }
+die() { note "$*"; exit 2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+have python3 || die "python3 is needed (the helpers in bench/ are Python 3, stdlib only)"
+[ -x /usr/bin/time ] || die "/usr/bin/time is needed: scripts/install-deps --bench"
+[ -f "$QUERIES" ] || die "no query set: $QUERIES"
+
+# A generated corpus of $1 MB (cached: OUT/gen-NNmb, and a .done stamp that
+# holds the generator's checksum, so a changed generator regenerates).
+gen_corpus() {
+  d=$OUT/gen-${1}mb
+  sum=$(cksum <"$top/bench/gen-corpus.py")
+  if [ "$(cat "$d.done" 2>/dev/null)" != "$sum" ]; then
+    rm -rf "$d" "$d.done"
+    note "generating a $1 MB corpus in $d"
+    python3 "$top/bench/gen-corpus.py" "$d" "$1" || return 1
+    printf '%s\n' "$sum" >"$d.done"
+  fi
+  printf '%s\n' "$d"
+}
+
+pick_corpus() {
+  if [ -n "${BENCH_CORPUS:-}" ]; then
+    [ -d "$BENCH_CORPUS" ] || die "BENCH_CORPUS=$BENCH_CORPUS is not a directory"
+    (cd "$BENCH_CORPUS" && pwd); return
+  fi
+  if [ -d /work/devcorpus ]; then printf '%s\n' /work/devcorpus; return; fi
+  mk=$top/../shared/corpus/make-dev-corpus.sh
+  if [ -f "$mk" ]; then
+    if [ ! -f "$OUT/devcorpus/MANIFEST.tsv" ]; then
+      note "building the dev corpus into $OUT/devcorpus (log: $OUT/devcorpus.log)"
+      if ! sh "$mk" "$OUT/devcorpus" >"$OUT/devcorpus.log" 2>&1; then
+        note "make-dev-corpus.sh failed (see the log); using a generated corpus"
+        rm -rf "$OUT/devcorpus"
+        gen_corpus 50; return
+      fi
+    fi
+    printf '%s\n' "$OUT/devcorpus"; return
+  fi
+  gen_corpus 50
+}
+
+# Reads every file under $1 so that the build or query after it finds the
+# page cache warm (the figures are labelled "page cache warm").
+warm() { find "$1" -type f -exec cat {} + >/dev/null 2>&1; }
+
+# Appends a row to $TSV for a tool that cannot run: measure_na TOOL REASON
+measure_na() { printf '%s\tn/a\t\t\t\t\t\t\t%s\n' "$1" "$2" >>"$TSV"; }
+
+# measure TOOL INDEX WARMDIR CMD...: rebuild INDEX from scratch with CMD after
+# warming WARMDIR; appends tool, status, wall, peak RSS, user, sys, index
+# size, documents, note to $TSV. The full output of CMD goes to RAW/*.log.
+measure() {
+  tool=$1 idx=$2 warmdir=$3; shift 3
+  slug=$(printf '%s' "$tool" | tr -c 'a-z0-9' '-')
+  log=$RAW/build-$TAG$slug.log tf=$RAW/build-$TAG$slug.time
+  rm -rf "$idx"
+  warm "$warmdir"
+  note "build: $tool"
+  /usr/bin/time -f '%M %e %U %S' -o "$tf" "$@" >"$log" 2>&1
+  rc=$?
+  st=ok nt=""
+  case "$tool:$rc" in
+    *:0) ;;
+    lode*:1) nt="some files failed (exit 1)" ;;  # lode index's documented partial success
+    *) st=failed nt="exit $rc, see $log" ;;
+  esac
+  # /usr/bin/time -o: "Command exited with non-zero status N" first on failure
+  read -r peak wall user sys <<EOF
+$(tail -n 1 "$tf" 2>/dev/null)
+EOF
+  size=$(du -sb "$idx" 2>/dev/null | cut -f1)
+  # Xapian databases say how many documents they hold; the peers print it.
+  docs=$(xapian-delve "$idx" 2>/dev/null | sed -n 's/^number of documents = //p')
+  [ -n "$docs" ] || docs=$(sed -n 's/^docs \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$st" "${wall:-}" "${peak:-}" "${user:-}" \
+    "${sys:-}" "${size:-}" "${docs:-}" "$nt" >>"$TSV"
+}
+
+status_of() { awk -F'\t' -v t="$1" '$1 == t { s = $2 } END { print s }' "$TSV"; }
+
+# Every builder on one prepared input ($INPUT: plain.list, input.env).
+build_all() {
+  if [ -x "$LODE" ]; then
+    for j in 1 2; do
+      measure "lode -j$j" "$IDX/lode-j$j" "$ORIG_DIR" "$LODE" index -q -i "$IDX/lode-j$j" -j "$j" "$ORIG_DIR"
+    done
+  else
+    measure_na "lode -j1" "lode not built ($LODE)"
+    measure_na "lode -j2" "lode not built ($LODE)"
+  fi
+  if [ -x "$PEERS/xapian_bare" ]; then
+    measure "xapian bare" "$IDX/xapian-bare" "$PLAIN_DIR" "$PEERS/xapian_bare" "$IDX/xapian-bare" "$INPUT/plain.list"
+  else
+    measure_na "xapian bare" "not built ($PEERS/xapian_bare)"
+  fi
+  if [ -x "$PEERS/fts5_build" ]; then
+    measure "fts5" "$IDX/fts5.db" "$PLAIN_DIR" "$PEERS/fts5_build" "$IDX/fts5.db" "$INPUT/plain.list"
+  else
+    measure_na "fts5" "not built ($PEERS/fts5_build)"
+  fi
+  if have omindex; then
+    # The plain copy's names end in .txt or .html, which omindex maps to
+    # text/plain and text/html by itself.
+    measure "omindex" "$IDX/omindex" "$PLAIN_DIR" omindex --db "$IDX/omindex" --url / \
+      --overwrite --empty-docs=index "$PLAIN_DIR"
+  else
+    measure_na "omindex" "omindex not installed (xapian-omega)"
+  fi
+}
+
+# latency TOOL CMD... ({} = the query): hyperfine, one process per query.
+latency() {
+  tool=$1; shift
+  cmds=$RAW/lat-$tool.cmds
+  if [ "$tool" = rg ]; then
+    python3 "$top/bench/query-cmds.py" --rg "$QUERIES" "$@" >"$cmds"
+  else
+    python3 "$top/bench/query-cmds.py" "$QUERIES" "$@" >"$cmds"
+  fi || return
+  note "queries: $tool ($(wc -l <"$cmds") queries x $RUNS runs)"
+  set --
+  while IFS= read -r c; do set -- "$@" "$c"; done <"$cmds"
+  # -N: no shell in between; -i: exit 1 (no match) is an answer, not a failure.
+  hyperfine -N -i --warmup 1 --runs "$RUNS" --style none \
+    --export-json "$RAW/lat-$tool.json" "$@" >"$RAW/lat-$tool.log" 2>&1 ||
+    note "hyperfine failed for $tool (see $RAW/lat-$tool.log)"
+}
+
+mkdir -p "$OUT"
+rm -rf "$RAW" "$IDX"
+rm -f "$OUT"/results.* "$OUT"/*.png "$OUT"/*.dat "$OUT"/plot.gp
+mkdir -p "$RAW" "$IDX"
+
+CORPUS=$(pick_corpus) || die "no corpus"
+if [ "$QUICK" = 1 ]; then
+  INPUT=$OUT/input-quick
+  python3 "$top/bench/prep-input.py" "$CORPUS" "$INPUT" --slice-mb "${BENCH_QUICK_MB:-20}" ||
+    die "cannot prepare the input"
+else
+  INPUT=$OUT/input-full
+  python3 "$top/bench/prep-input.py" "$CORPUS" "$INPUT" || die "cannot prepare the input"
+fi
+. "$INPUT/input.env"
+NQUERIES=$(grep -cv '^[[:space:]]*\(#\|$\)' "$QUERIES")
+
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+{
+  echo "CORPUS=$(q "$CORPUS")"
+  echo "ORIG_DIR=$(q "$ORIG_DIR")"
+  echo "PLAIN_DIR=$(q "$PLAIN_DIR")"
+  echo "FILES=$FILES"
+  echo "BYTES=$BYTES"
+  echo "QUICK=$QUICK"
+  echo "CACHE=warm"
+  echo "NPROC=$(nproc 2>/dev/null || echo '?')"
+  echo "DATE=$(q "$(date -u '+%Y-%m-%dT%H:%M:%SZ')")"
+  echo "LOADAVG=$(q "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)")"
+  echo "RUNS=$RUNS"
+  echo "NQUERIES=$NQUERIES"
+  echo "LODE=$(q "$LODE")"
+  echo "LODE_VERSION=$(q "$("$LODE" --version 2>/dev/null | head -n 1)")"
+  echo "XAPIAN=$(q "$(xapian-config --version 2>/dev/null | sed 's/.* //')")"
+  echo "SQLITE=$(q "$(sqlite3 --version 2>/dev/null | cut -d' ' -f1)")"
+  echo "OMINDEX=$(q "$(omindex --version 2>/dev/null | sed 's/.* //')")"
+  echo "RG=$(q "$(rg --version 2>/dev/null | head -n 1 | cut -d' ' -f2)")"
+} >"$RAW/meta.env"
+note "corpus $CORPUS: $FILES files, $BYTES bytes uncompressed (peers read $PLAIN_DIR)"
+
+TSV=$RAW/build.tsv TAG=""
+: >"$TSV"
+build_all
+
+if have hyperfine; then
+  LIDX=""
+  for t in "lode -j2" "lode -j1"; do
+    if [ "$(status_of "$t")" = ok ]; then
+      LIDX=$IDX/lode-$(echo "$t" | sed 's/.* -//'); break
+    fi
+  done
+  if [ -n "$LIDX" ]; then latency lode "$LODE" search -i "$LIDX" -n 10 {}; fi
+  if [ "$(status_of fts5)" = ok ]; then latency fts5 "$PEERS/fts5_query" "$IDX/fts5.db" {}; fi
+  if have rg; then warm "$PLAIN_DIR"; latency rg rg -i -c {} "$PLAIN_DIR"; fi
+else
+  note "hyperfine not installed: no query latency (scripts/install-deps --bench)"
+fi
+
+if [ "$SCALE" = 1 ]; then
+  : >"$RAW/scale.tsv"
+  for mb in ${BENCH_SCALE_SIZES:-10 50 200}; do
+    d=$(gen_corpus "$mb") || { note "cannot generate $mb MB"; continue; }
+    INPUT=$OUT/input-gen-${mb}mb
+    python3 "$top/bench/prep-input.py" "$d" "$INPUT" || continue
+    ( . "$INPUT/input.env"
+      TSV=$RAW/scale-${mb}mb.tsv TAG=scale-${mb}mb-
+      : >"$TSV"
+      IDX=$OUT/idx-scale
+      mkdir -p "$IDX"
+      build_all
+      rm -rf "$IDX"
+      awk -F'\t' -v mb="$mb" -v f="$FILES" -v b="$BYTES" \
+        '{ print mb "\t" $1 "\t" $2 "\t" f "\t" b "\t" $3 }' "$TSV" >>"$RAW/scale.tsv" )
+  done
+fi
+
+python3 "$top/bench/report.py" "$RAW" "$OUT" | tee "$OUT/results.txt"
