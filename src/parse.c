@@ -373,12 +373,14 @@ parse_result_t parse_document(const parse_input_t *in, ldoc_emit_fn emit, const 
 		*reason = "empty";
 		return PARSE_EMPTY;
 	}
-	if (enc_is_binary(in->data, in->len)) {
+	parse_input_t known = *in;
+	known.format = f != FMT_UNKNOWN ? f : parse_detect(in->path, in->data, in->len);
+	/* A mailbox is judged message by message (parse_mbox): one raw binary
+	 * attachment near the top must not hide every other message. */
+	if (known.format != FMT_MBOX && enc_is_binary(in->data, in->len)) {
 		*reason = "binary";
 		return PARSE_BINARY;
 	}
-	parse_input_t known = *in;
-	known.format = f != FMT_UNKNOWN ? f : parse_detect(in->path, in->data, in->len);
 	switch (known.format) {
 	case FMT_MARKDOWN: return parse_markdown(&known, emit, reason);
 	case FMT_HTML: return parse_html(&known, emit, reason);

@@ -630,7 +630,13 @@ parse_result_t parse_mbox(const parse_input_t *in, ldoc_emit_fn emit, const char
 	unsigned ln = 1, msg_line = 1, sep_line = 0;
 	int prev_blank = 1;
 	parse_result_t r = PARSE_OK;
-	if (enc_is_binary(in->data, in->len)) {
+	/* Binary when the first message's headers are: binary data further on
+	 * (a raw attachment) is skipped part by part by the message parser. */
+	const char *blank = memmem(s, in->len, "\n\n", 2);
+	const char *blank_crlf = memmem(s, in->len, "\n\r\n", 3);
+	if (!blank || (blank_crlf && blank_crlf < blank))
+		blank = blank_crlf;
+	if (enc_is_binary(s, blank ? (size_t)(blank - s) : in->len)) {
 		if (reason)
 			*reason = "binary";
 		return PARSE_BINARY;

@@ -26,6 +26,11 @@
 
 #define RETRIES 3
 #define WILDCARD_LIMIT 1000
+/* Words in one query, at most. Xapian's OR over thousands of terms slows
+ * down faster than linearly (8000 words take 3 s in quest; with the title
+ * boost doubling every term, a 10,000-word --or query ran past 20 s): a
+ * clear refusal beats a search that seems to hang. */
+#define MAX_QUERY_TERMS 1024
 
 void lode_query_opts_init(lode_query_opts_t *o)
 {
@@ -505,6 +510,17 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	return rc;
 }
 
+/* Leaves of the parse tree: the words, phrases' words, wildcards, filters. */
+static size_t count_leaves(const qnode_t *n)
+{
+	if (!n->nkids)
+		return 1;
+	size_t c = 0;
+	for (size_t i = 0; i < n->nkids; i++)
+		c += count_leaves(n->kids[i]);
+	return c;
+}
+
 lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_query_opts_t *o,
 			      lode_results_t **out)
 {
@@ -538,6 +554,15 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 	}
 	if (!o->keep_stopwords)
 		stopword_prune(tree, s->lang ? s->lang : "english");
+	size_t nleaves = count_leaves(tree);
+	if (nleaves > MAX_QUERY_TERMS) {
+		qnode_free(tree);
+		lode_results_free(r);
+		buf_reset(&s->err);
+		buf_printf(&s->err, "query too long: %zu words (at most %d)", nleaves,
+			   MAX_QUERY_TERMS);
+		return LODE_BAD_QUERY;
+	}
 	lode_status_t rc = LODE_RETRY;
 	/* a source left out is no attempt spent: the next run has fewer */
 	for (int attempt = 0, runs = 0; attempt < RETRIES && rc == LODE_RETRY; runs++) {

@@ -157,6 +157,12 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 	if (errmsg)
 		*errmsg = NULL;
 	verifier_t v = { report, ctx, 0, BUF_INIT };
+	/* Opened first: Xapian's check names a missing index only as an
+	 * opening error, where open_read says there is no index. */
+	xap_db_t *db = NULL;
+	lode_status_t rc = open_read(path, &db, errmsg);
+	if (rc != LODE_OK)
+		return rc;
 	size_t xerr = 0;
 	char *em = NULL;
 	xap_status_t xs = xap_db_check(path, &xerr, &em);
@@ -167,6 +173,7 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 			*errmsg = buf_detach(&b, NULL);
 		}
 		free(em);
+		xap_db_destroy(db);
 		*problems = 1;
 		return (lode_status_t)xs;
 	}
@@ -176,12 +183,6 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 			buf_printf(&v.line, "Xapian's check found %zu error(s)", xerr);
 			report(ctx, v.line.p);
 		}
-	}
-	xap_db_t *db = NULL;
-	lode_status_t rc = open_read(path, &db, errmsg);
-	if (rc != LODE_OK) {
-		buf_free(&v.line);
-		return rc;
 	}
 	/* Every document: a decodable record with a path and hash, and a unique
 	 * key that no other document has. */

@@ -165,7 +165,14 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 		}
 		a->q.b = d;
 	}
-	else if (!strcmp(lname, "--title-weight")) a->q.title_weight = d;
+	else if (!strcmp(lname, "--title-weight")) {
+		/* scores are multiplied by it: far beyond any use, they overflow */
+		if (d > 1e6) {
+			error("search: --title-weight: expected a number from 0 to 1000000, got '%s'", val);
+			return -1;
+		}
+		a->q.title_weight = d;
+	}
 	else if (!strcmp(lname, "--or")) a->q.default_or = 1;
 	else if (!strcmp(lname, "--literal")) a->q.literal = 1;
 	else if (!strcmp(lname, "--keep-stopwords")) a->q.keep_stopwords = 1;
@@ -240,7 +247,7 @@ static int run_batch(search_args_t *a, lode_search_t *s, printer_t *pr)
 		lode_status_t st = lode_search_run(s, tab + 1, &a->q, &r);
 		warn_missing(a, s);
 		if (st == LODE_BAD_QUERY) {
-			warn("%s:%u: query %s has nothing to search for", a->batch, lineno, line);
+			warn("%s:%u: query %s: %s", a->batch, lineno, line, lode_search_errmsg(s));
 			continue;
 		}
 		if (st != LODE_OK) {

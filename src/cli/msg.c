@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "encoding.h"
+
 static int quiet;
 
 void msg_set_quiet(int q) { quiet = q; }
@@ -55,17 +57,28 @@ const char *msg_safe(const char *s)
 	static int which;
 	char *out = slots[which];
 	which ^= 1;
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof slots[0]; p++) {
-		if (*p == '\n') {
-			out[o++] = '\\'; out[o++] = 'n';
-		} else if (*p == '\t') {
-			out[o++] = '\\'; out[o++] = 't';
-		} else if (*p < 0x20 || *p == 0x7F) {
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", *p);
-		} else {
-			out[o++] = (char)*p;
+	size_t o = 0, len = strlen(s);
+	for (size_t i = 0; i < len && o + 5 < sizeof slots[0];) {
+		unsigned char c = (unsigned char)s[i];
+		/* bytes that are not UTF-8 (a Latin-1 file name) would reach the
+		 * terminal as garbage: shown as \xNN like the controls */
+		size_t k = c < 0x80 ? 1 : enc_utf8_seqlen(s + i, len - i);
+		if (k > 1 && o + k < sizeof slots[0] - 1) {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+			continue;
 		}
+		if (c == '\n') {
+			out[o++] = '\\'; out[o++] = 'n';
+		} else if (c == '\t') {
+			out[o++] = '\\'; out[o++] = 't';
+		} else if (c < 0x20 || c >= 0x7F) {
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+		i++;
 	}
 	out[o] = '\0';
 	return out;

@@ -9,7 +9,8 @@ void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same text made safe for one line: control characters (newlines in file
- * names) shown as \n, \t, \xNN. Returns a static buffer reused by each call
- * (two slots alternate, so two may be used in one message). */
+ * names) shown as \n, \t, \xNN, and so are bytes that are not UTF-8.
+ * Returns a static buffer reused by each call (two slots alternate, so two
+ * may be used in one message). */
 const char *msg_safe(const char *s);
 #endif

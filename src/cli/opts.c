@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,7 +55,8 @@ int opts_double(const char *s, double *out)
 	if (!s || !*s)
 		return -1;
 	double v = strtod(s, &end);
-	if (errno || *end)
+	/* "nan" and "inf" parse, but make scores that no output format can show */
+	if (errno || *end || !isfinite(v))
 		return -1;
 	*out = v;
 	return 0;

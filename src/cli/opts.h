@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 /* Parse a whole decimal number / a size with an optional K, M, G suffix /
- * a floating-point number. Return 0, or -1 when S is not one. */
+ * a finite floating-point number. Return 0, or -1 when S is not one. */
 int opts_uint(const char *s, unsigned *out);
 int opts_size(const char *s, uint64_t *out);
 int opts_double(const char *s, double *out);
