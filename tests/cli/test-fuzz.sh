@@ -11,7 +11,7 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v clang++ >/dev/null 2>&1; t
 	exit 0
 fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-4} FUZZ_JOBS=${FUZZ_JOBS:-2} \
-	sh "$TOP/tests/fuzz/run.sh" >"$T/out" 2>"$T/err"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL sh "$TOP/tests/fuzz/run.sh" >"$T/out" 2>"$T/err"
 rc=$?
 targets=$(ls "$TOP"/tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_\(.*\)\.c|\1|')
 for t in $targets; do
