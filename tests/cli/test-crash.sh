@@ -2,7 +2,8 @@
 # Crash safety of `lode index`: killed with SIGKILL at several points
 # (while the index is created, early, while index files change, just after a
 # commit, at random times, with -j1 and -j2, and twice in a row), stopped with
-# SIGINT/SIGTERM, and run out of disk space. Each time the index must open,
+# SIGINT/SIGTERM, run out of disk space and put on a read-only file system
+# (those two need root to mount a tmpfs). Each time the index must open,
 # pass `lode check`, answer with what was committed, and a re-run must give
 # exactly the index a clean build gives (document count, and the --json
 # output of a fixed query set: paths, order, scores).
