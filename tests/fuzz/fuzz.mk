@@ -45,6 +45,9 @@ endif
 
 .PHONY: all
 all: $(BINS)
+# keep the targets' objects (make would delete them as intermediates), so that
+# an up-to-date build is recognised as one (run.sh asks with make -q)
+.SECONDARY:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
