@@ -5,8 +5,7 @@
 #
 # The library's sources are compiled with clang, instrumented for coverage
 # (-fsanitize=fuzzer-no-link) and ASan+UBSan, into an archive; each target
-# links what it uses from it. The parsers' objects are linked whole, because
-# parse.c may hold weak stand-ins for them that would otherwise win.
+# links what it uses from it.
 
 B   := build/fuzz
 CC  := clang
@@ -28,7 +27,6 @@ TARGET_WARN := -Wall -Wextra -Wshadow -Werror
 LIB_SRC   := $(sort $(wildcard src/*.c))
 BIND_SRC  := $(sort $(wildcard bindings/*.cc))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(BIND_SRC:%.cc=$(B)/obj/%.o)
-PARSE_OBJ := $(filter $(B)/obj/src/parse_%.o,$(LIB_OBJ))
 TARGETS   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 BINS      := $(TARGETS:%=$(B)/fuzz_%)
 
@@ -38,13 +36,11 @@ SRC_LIST := $(B)/sources.txt
 $(shell mkdir -p $(B); echo '$(LIB_SRC) $(BIND_SRC)' | cmp -s - $(SRC_LIST) || \
 	echo '$(LIB_SRC) $(BIND_SRC)' > $(SRC_LIST))
 
-# Until stem.c (Xapian's stemmers) is in the tree the highlighter runs without one.
-ifeq ($(wildcard src/stem.c),)
-SNIPPET_DEFS := -DFUZZ_NO_STEMMER
-endif
-
 .PHONY: all
 all: $(BINS)
+# keep the targets' objects (make would delete them as intermediates), so that
+# an up-to-date build is recognised as one (run.sh asks with make -q)
+.SECONDARY:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -57,14 +53,11 @@ $(B)/obj/%.o: %.cc
 $(B)/libfuzzlode.a: $(LIB_OBJ) $(SRC_LIST)
 	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(B)/obj/tests/fuzz/fuzz_snippet.o: CFLAGS += $(SNIPPET_DEFS)
-$(B)/obj/tests/fuzz/fuzz_snippet.o: $(wildcard src/stem.c)
-
 $(B)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TARGET_WARN) -c $< -o $@
 
-$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(PARSE_OBJ) $(B)/libfuzzlode.a
-	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $< $(PARSE_OBJ) $(B)/libfuzzlode.a $(LIBS)
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/libfuzzlode.a
+	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $< $(B)/libfuzzlode.a $(LIBS)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

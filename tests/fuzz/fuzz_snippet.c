@@ -4,26 +4,14 @@
  * passages, snip_highlight_field() over the first line as a title. Every
  * passage is checked: highlights inside it, sorted and not overlapping, its
  * text NUL-terminated and, when the text was valid UTF-8, valid UTF-8.
- * Stemmer "english" (libxapian through stem.h); built with -DFUZZ_NO_STEMMER
- * it runs without one. */
+ * Stemmer "english" (libxapian through stem.h). */
 #include "fuzz_common.h"
 #include "query.h"
 #include "snippet.h"
 
-#ifdef FUZZ_NO_STEMMER
-/* Only for linking: the matcher calls it only when it has a stemmer. */
-const char *stemmer_stem(stemmer_t *st, const char *tok, size_t len, int flags, size_t *out_len)
-{
-	(void)st, (void)tok, (void)len, (void)flags, (void)out_len;
-	abort();
-}
-#endif
-
+/* Made once: the stemmer's cache outlives the inputs, as in a search. */
 static stemmer_t *english(void)
 {
-#ifdef FUZZ_NO_STEMMER
-	return NULL;
-#else
 	static stemmer_t *st;
 	if (!st) {
 		char *err = NULL;
@@ -34,7 +22,6 @@ static stemmer_t *english(void)
 		}
 	}
 	return st;
-#endif
 }
 
 static double weight(void *ctx, const char *term, size_t len)
