@@ -64,7 +64,12 @@ TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(B)/bench/%) $(BENCH_CXX:bench/%.cc=$(B)/bench/%)
 
 .PHONY: all check check-unit check-cli demo bench bench-quality install uninstall clean help deps fuzz tests
+# ./lode is the normal build's; a SANITIZE=1 build stays in build-san/.
+ifeq ($(SANITIZE),1)
+all: $(B)/lode $(B)/liblode.so $(B)/liblode.a $(B)/lode.pc
+else
 all: lode $(B)/liblode.so $(B)/liblode.a $(B)/lode.pc
+endif
 
 deps:
 	$(Q)scripts/install-deps

@@ -9,6 +9,7 @@ enum {
 	EXIT_NOMATCH = 1,    /* search: nothing matched; index: some files failed */
 	EXIT_ERROR = 2,      /* usage error, or an error with the index */
 	EXIT_BUSY = 3,       /* the index is locked by another writer (after --wait) */
+	EXIT_PARTIAL = 4,    /* search --allow-partial: some shards did not answer */
 	EXIT_INTERRUPTED = 130,
 };
 

@@ -55,11 +55,6 @@ const char usage_search[] =
 	"Exit status: 0 something matched, 1 nothing matched, 2 error, 4 a partial answer\n"
 	"(--allow-partial, an index left out).\n";
 
-/* With --allow-partial: some index was left out, so the answer (matches or
- * none) may lack what it holds. Kept apart from 0 and 1 so that scripts can
- * tell; the lead may move it to cli.h's table. */
-#define EXIT_PARTIAL 4
-
 typedef struct {
 	const char **indexes;
 	size_t n_indexes;
