@@ -52,7 +52,7 @@ static void put(printer_t *p, const char *code)
 /* TEXT[0..len) with the spans highlighted; newlines and tabs as spaces and
  * other control characters dropped, so a passage stays on one line. */
 static void put_highlighted(printer_t *p, const char *text, size_t len, const lode_span_t *hl,
-			    size_t nhl)
+			    size_t nhl, const char *style)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -65,6 +65,8 @@ static void put_highlighted(printer_t *p, const char *text, size_t len, const lo
 			fputc(c, p->out);
 		if (k < nhl && i + 1 == hl[k].end) {
 			put(p, C_RESET);
+			if (style)
+				put(p, style); /* the text around goes on in its own style */
 			k++;
 		}
 	}
@@ -78,7 +80,7 @@ static void print_text_hit(printer_t *p, const lode_hit_t *h)
 	fputc(' ', p->out);
 	put(p, C_TITLE);
 	if (h->title)
-		put_highlighted(p, h->title, strlen(h->title), h->title_hl, h->title_nhl);
+		put_highlighted(p, h->title, strlen(h->title), h->title_hl, h->title_nhl, C_TITLE);
 	else
 		fputs("(untitled)", p->out);
 	put(p, C_RESET);
@@ -108,7 +110,7 @@ static void print_text_hit(printer_t *p, const lode_hit_t *h)
 		fputs("   ", p->out);
 		if (s->cut_before)
 			fputs("... ", p->out);
-		put_highlighted(p, s->text, s->len, s->hl, s->nhl);
+		put_highlighted(p, s->text, s->len, s->hl, s->nhl, NULL);
 		if (s->cut_after)
 			fputs(" ...", p->out);
 		fputc('\n', p->out);
