@@ -68,6 +68,9 @@ typedef struct {
 	const char *jsonl_author, *jsonl_date, *jsonl_url;
 	unsigned shard, shards;  /* shards > 1: index only the files whose path (relative
 				    to its root) hashes to shard (0-based) of shards */
+	unsigned segments;       /* a new index: segments written in parallel, 1..16
+				    (0: as many as jobs, at most 8); an existing
+				    index keeps its own */
 } lode_index_opts_t;
 
 /* Fill OPTS with the defaults. */

@@ -159,6 +159,34 @@ static void iso_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Write the settings of a new index into DB and commit. LANG is canonical. */
+static xap_status_t write_settings(xap_db_t *db, const char *lang)
+{
+	char num[32];
+	xap_status_t xs = meta_set(db, META_LANG, lang);
+	snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
+	if (xs == XAP_OK) xs = meta_set(db, META_SCHEMA, num);
+	snprintf(num, sizeof num, "%g", DEFAULT_K1);
+	if (xs == XAP_OK) xs = meta_set(db, META_K1, num);
+	snprintf(num, sizeof num, "%g", DEFAULT_B);
+	if (xs == XAP_OK) xs = meta_set(db, META_B, num);
+	snprintf(num, sizeof num, "%g", DEFAULT_TITLE_WEIGHT);
+	if (xs == XAP_OK) xs = meta_set(db, META_TITLE_WEIGHT, num);
+	if (xs == XAP_OK) xs = xap_db_commit(db);
+	return xs;
+}
+
+/* The canonical name of WANT (NULL or "": english), or NULL with *errmsg. */
+static char *canonical_lang(const char *want, char **errmsg)
+{
+	stemmer_t *st = stemmer_new(want && *want ? want : "english", errmsg);
+	if (!st)
+		return NULL;
+	char *r = strdup(stemmer_lang(st));
+	stemmer_destroy(st);
+	return r;
+}
+
 /* Settings of a new index, or checks against an existing one's. */
 static lode_status_t init_settings(lode_index_t *idx, const char *want_lang)
 {
@@ -192,26 +220,14 @@ static lode_status_t init_settings(lode_index_t *idx, const char *want_lang)
 		lang = NULL;
 	} else {
 		char *em = NULL;
-		stemmer_t *st = stemmer_new(want_lang && *want_lang ? want_lang : "english", &em);
-		if (!st) {
+		idx->lang = canonical_lang(want_lang, &em);
+		if (!idx->lang) {
 			index_set_err(idx, "%s", em ? em : "unknown language");
 			free(em);
 			rc = LODE_INVALID;
 			goto out;
 		}
-		idx->lang = strdup(stemmer_lang(st));
-		stemmer_destroy(st);
-		char num[32];
-		xap_status_t xs = meta_set(idx->db, META_LANG, idx->lang);
-		snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
-		if (xs == XAP_OK) xs = meta_set(idx->db, META_SCHEMA, num);
-		snprintf(num, sizeof num, "%g", DEFAULT_K1);
-		if (xs == XAP_OK) xs = meta_set(idx->db, META_K1, num);
-		snprintf(num, sizeof num, "%g", DEFAULT_B);
-		if (xs == XAP_OK) xs = meta_set(idx->db, META_B, num);
-		snprintf(num, sizeof num, "%g", DEFAULT_TITLE_WEIGHT);
-		if (xs == XAP_OK) xs = meta_set(idx->db, META_TITLE_WEIGHT, num);
-		if (xs == XAP_OK) xs = xap_db_commit(idx->db);
+		xap_status_t xs = write_settings(idx->db, idx->lang);
 		if (xs != XAP_OK) {
 			index_set_err(idx, "cannot initialise the index: %s", xap_db_errmsg(idx->db));
 			rc = index_status_of(xs);
@@ -221,6 +237,111 @@ out:
 	free(schema);
 	free(lang);
 	return rc;
+}
+
+/* segments_create's callback: one new segment with the settings in it. */
+static int init_segment(void *ctx, const char *segment, unsigned k)
+{
+	(void)k;
+	const char *lang = ctx;
+	xap_db_t *db = NULL;
+	char *em = NULL;
+	xap_status_t xs = xap_db_open_write(segment, XAP_DB_CREATE, 0, &db, &em);
+	free(em);
+	if (xs == XAP_OK)
+		xs = write_settings(db, lang);
+	xap_db_destroy(db);
+	return xs == XAP_OK ? 0 : (int)index_status_of(xs);
+}
+
+/* How many segments a new index gets. */
+static unsigned new_segments(const lode_index_opts_t *o)
+{
+	unsigned n = o->segments ? o->segments : index_jobs(o);
+	if (!o->segments && n > 8)
+		n = 8;
+	return n > 16 ? 16 : n ? n : 1;
+}
+
+/* A new segmented index at PATH, unless PATH holds one already or is taken
+ * (then it is opened or created as a plain database, as before). */
+static lode_status_t create_segmented(const char *path, const lode_index_opts_t *o,
+				      char **errmsg)
+{
+	if (segments_exists(path))
+		return LODE_OK;
+	segments_clear_stale(path);
+	unsigned n = new_segments(o);
+	if (n < 2)
+		return LODE_OK;
+	char *em = NULL;
+	char *lang = canonical_lang(o->lang, &em);
+	if (!lang) {
+		if (errmsg)
+			*errmsg = em;
+		else
+			free(em);
+		return LODE_INVALID;
+	}
+	int r = segments_create(path, n, init_segment, lang);
+	int e = errno;
+	free(lang);
+	if (r == 0 || (r == -1 && e == EEXIST))
+		return LODE_OK;
+	if (errmsg) {
+		buf_t b = BUF_INIT;
+		if (r == -1)
+			buf_printf(&b, "%s: cannot create the index: %s", path, strerror(e));
+		else
+			buf_printf(&b, "%s: cannot create the index: %s", path,
+				   lode_status_str((lode_status_t)r));
+		*errmsg = buf_detach(&b, NULL);
+	}
+	return r == -1 ? LODE_IO : (lode_status_t)r;
+}
+
+/* Open segment K of IDX for writing; *errmsg as lode_index_open's. */
+static lode_status_t open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
+				  char **errmsg)
+{
+	const char *path = idx->layout.path[k];
+	char *em = NULL;
+	if (idx->layout.n == 1)
+		clear_uncommitted(path);
+	xap_status_t xs = xap_db_open_write(path, idx->layout.n == 1 ? XAP_DB_CREATE_OR_OPEN
+					    : XAP_DB_OPEN, wait_seconds * 1000u,
+					    &idx->seg[k], &em);
+	/* Xapian reports any failure to take its lock as a lock error: a
+	 * read-only or forbidden directory is not "busy". */
+	if (xs == XAP_BUSY && access(path, W_OK) != 0 && errno != ENOENT) {
+		free(em);
+		em = strdup(strerror(errno));
+		xs = XAP_ENGINE;
+	}
+	if (xs == XAP_OK)
+		return LODE_OK;
+	lode_status_t rc = xs == XAP_ENGINE ? LODE_IO : index_status_of(xs);
+	if (errmsg) {
+		buf_t b = BUF_INIT;
+		if (xs == XAP_BUSY)
+			buf_printf(&b, "%s: index is busy: another 'lode index' is writing it",
+				   idx->path);
+		else
+			buf_printf(&b, "%s: %s", path, em ? em : xap_status_str(xs));
+		*errmsg = buf_detach(&b, NULL);
+	}
+	free(em);
+	return rc;
+}
+
+static void close_segments(lode_index_t *idx)
+{
+	for (unsigned k = 0; k < idx->layout.n; k++) {
+		xap_db_destroy(idx->seg[k]);
+		idx->seg[k] = NULL;
+	}
+	idx->db = NULL;
+	segments_free(&idx->layout);
 }
 
 lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
@@ -255,30 +376,26 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		}
 		goto fail;
 	}
-	char *em = NULL;
-	clear_uncommitted(path);
-	xap_status_t xs = xap_db_open_write(path, XAP_DB_CREATE_OR_OPEN,
-					    opts->wait_seconds * 1000u, &idx->db, &em);
-	/* Xapian reports any failure to take its lock as a lock error: a
-	 * read-only or forbidden directory is not "busy". */
-	if (xs == XAP_BUSY && access(path, W_OK) != 0 && errno != ENOENT) {
-		free(em);
-		em = strdup(strerror(errno));
-		xs = XAP_ENGINE;
-	}
-	if (xs != XAP_OK) {
-		rc = xs == XAP_ENGINE ? LODE_IO : index_status_of(xs);
+	rc = create_segmented(path, &idx->opts, errmsg);
+	if (rc != LODE_OK)
+		goto fail;
+	const char *why = NULL;
+	if (segments_read(path, &idx->layout, &why)) {
+		rc = LODE_CORRUPT;
 		if (errmsg) {
 			buf_t b = BUF_INIT;
-			if (xs == XAP_BUSY)
-				buf_printf(&b, "%s: index is busy: another 'lode index' is writing it", path);
-			else
-				buf_printf(&b, "%s: %s", path, em ? em : xap_status_str(xs));
+			buf_printf(&b, "%s: %s", path, why ? why : "cannot read");
 			*errmsg = buf_detach(&b, NULL);
 		}
-		free(em);
 		goto fail;
 	}
+	/* Segment 0 first: its lock is the index's lock. */
+	for (unsigned k = 0; k < idx->layout.n; k++) {
+		rc = open_segment(idx, k, k ? 0 : opts->wait_seconds, errmsg);
+		if (rc != LODE_OK)
+			goto fail;
+	}
+	idx->db = idx->seg[0];
 	rc = init_settings(idx, opts->lang);
 	if (rc != LODE_OK) {
 		if (errmsg)
@@ -288,7 +405,7 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 	*out = idx;
 	return LODE_OK;
 fail:
-	xap_db_destroy(idx->db);
+	close_segments(idx);
 	free(idx->path);
 	free(idx->lang);
 	buf_free(&idx->err);
@@ -301,12 +418,12 @@ lode_status_t lode_index_close(lode_index_t *idx)
 	if (!idx)
 		return LODE_OK;
 	lode_status_t rc = LODE_OK;
-	if (idx->db) {
-		xap_status_t xs = xap_db_commit(idx->db);
-		if (xs != XAP_OK)
+	for (unsigned k = 0; k < idx->layout.n; k++) {
+		xap_status_t xs = idx->seg[k] ? xap_db_commit(idx->seg[k]) : XAP_OK;
+		if (xs != XAP_OK && rc == LODE_OK)
 			rc = index_status_of(xs);
 	}
-	xap_db_destroy(idx->db);
+	close_segments(idx);
 	free(idx->path);
 	free(idx->lang);
 	buf_free(&idx->err);
@@ -316,41 +433,59 @@ lode_status_t lode_index_close(lode_index_t *idx)
 
 /* ------------------------------------------------------------- update */
 
-static int load_known(lode_index_t *idx, strmap_t *known)
+/* What segment K remembers of its files ("f:" metadata) into KNOWN. */
+static int load_known_segment(xap_db_t *db, unsigned k, strmap_t *known)
 {
 	xap_termlist_t *tl = NULL;
-	if (xap_db_metadata_keys(idx->db, META_FILE, &tl) != XAP_OK)
+	if (xap_db_metadata_keys(db, META_FILE, &tl) != XAP_OK)
 		return -1;
-	const char *k;
+	const char *key;
 	size_t kl;
 	size_t pl = strlen(META_FILE);
-	while (xap_termlist_next(tl, &k, &kl)) {
-		char *key = strndup(k, kl);
+	int rc = 0;
+	buf_t kb = BUF_INIT;
+	while (rc == 0 && xap_termlist_next(tl, &key, &kl)) {
+		buf_reset(&kb);
+		buf_add(&kb, key, kl);
 		char *v = NULL;
 		size_t vl;
 		known_t *kn = calloc(1, sizeof *kn);
-		if (!key || !kn || xap_db_get_metadata(idx->db, key, &v, &vl) != XAP_OK) {
-			free(key), free(kn), free(v);
-			xap_termlist_destroy(tl);
-			return -1;
+		if (kb.oom || !kn || xap_db_get_metadata(db, kb.p, &v, &vl) != XAP_OK) {
+			free(kn), free(v);
+			rc = -1;
+			break;
 		}
 		long long mt = 0;
 		unsigned long long sz = 0, h = 0;
 		sscanf(v, "%lld %llu %llx", &mt, &sz, &h);
+		free(v);
 		kn->mtime = mt;
 		kn->size = sz;
 		kn->hash = h;
-		if (!strmap_put(known, key + pl, kn)) {
-			free(key), free(kn), free(v);
-			xap_termlist_destroy(tl);
-			return -1;
+		kn->seg = k;
+		/* one segment per path; should a copy sit in two, the first wins */
+		if (strmap_get(known, kb.p + pl)) {
+			free(kn);
+			continue;
 		}
-		free(key);
-		free(v);
+		if (!strmap_put(known, kb.p + pl, kn)) {
+			free(kn);
+			rc = -1;
+		}
 	}
-	xap_status_t st = xap_termlist_status(tl);
+	buf_free(&kb);
+	if (rc == 0 && xap_termlist_status(tl) != XAP_OK)
+		rc = -1;
 	xap_termlist_destroy(tl);
-	return st == XAP_OK ? 0 : -1;
+	return rc;
+}
+
+static int load_known(lode_index_t *idx, strmap_t *known)
+{
+	for (unsigned k = 0; k < idx->layout.n; k++)
+		if (load_known_segment(idx->seg[k], k, known))
+			return -1;
+	return 0;
 }
 
 /* Roots: the absolute form of each path given, without resolving links in
@@ -561,6 +696,16 @@ out:
 	walk_list_free(&files);
 	strmap_free(&known, free);
 	return rc;
+}
+
+unsigned index_jobs(const lode_index_opts_t *o)
+{
+	unsigned n = o->jobs;
+	if (!n) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (unsigned)c : 1;
+	}
+	return n > 64 ? 64 : n;
 }
 
 double index_now(void)

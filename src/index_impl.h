@@ -1,15 +1,19 @@
 /* index_impl.h - what index.c and pipeline.c share about a writable index. */
 #ifndef LODE_INDEX_IMPL_H
 #define LODE_INDEX_IMPL_H
+#include <pthread.h>
 #include <stdint.h>
 #include "buf.h"
 #include "lode.h"
+#include "segments.h"
 #include "strmap.h"
 #include "walk.h"
 #include "xapian_c.h"
 
 struct lode_index {
-	xap_db_t *db;
+	xap_db_t *db;            /* seg[0]: settings, roots (not owned twice) */
+	xap_db_t *seg[SEGMENTS_MAX]; /* one writable database per segment */
+	segments_t layout;       /* the segments' directories */
 	char *path;
 	char *lang;              /* canonical stemmer name, from the index */
 	lode_index_opts_t opts;  /* borrowed strings: valid while the caller's are */
@@ -20,12 +24,75 @@ struct lode_index {
 typedef struct {
 	int64_t mtime;
 	uint64_t size, hash;
+	unsigned seg;            /* the segment its documents are in */
 	int seen;                /* found by this run's walk */
 } known_t;
 
 void index_set_err(lode_index_t *idx, const char *fmt, const char *arg);
 lode_status_t index_status_of(xap_status_t st);
 double index_now(void);
+/* Worker threads for OPTS (its jobs, else the number of cores). */
+unsigned index_jobs(const lode_index_opts_t *opts);
+
+/* ------------------------------------------------ jobs (pipeline.c) */
+
+typedef struct {
+	unsigned line;
+	char *reason;
+} warning_t;
+
+typedef enum { J_TODO, J_CLAIMED, J_DONE } jstate_t;
+
+/* One file to (re)index, and what became of it. */
+typedef struct {
+	const walk_file_t *f;        /* NULL for stdin */
+	const known_t *known;        /* what the index had, or NULL */
+	unsigned seg;                /* the segment it goes to */
+	jstate_t state;
+	lode_file_outcome_t outcome;
+	int touched_only;            /* content unchanged: only remember the new mtime */
+	const char *reason;          /* static, or points into reason_buf */
+	char reason_buf[160];
+	xap_doc_t **docs;
+	size_t ndocs, cap;
+	warning_t *warns;
+	size_t nwarns;
+	uint64_t hash, bytes;
+	double t_read, t_parse, t_terms;
+	char *stdin_key;             /* stdin: "sha:<hash>" subkey */
+} job_t;
+
+/* --------------------------------------- one segment's writer (index_write.c) */
+
+typedef struct {
+	lode_index_t *idx;
+	xap_db_t *db;               /* the segment */
+	const lode_index_callbacks_t *cb;
+	pthread_mutex_t *mu;        /* held around callbacks when writers run in parallel */
+	lode_index_summary_t *sum;
+	int in_txn;
+	unsigned batch_docs, max_docs;  /* commit after max_docs documents ... */
+	uint64_t batch_bytes, max_bytes; /* ... or max_bytes of input */
+	buf_t term, val;
+	double last_progress;
+	uint64_t bytes_total;
+	int fresh;                  /* the index was empty: nothing to replace */
+} writer_t;
+
+/* Record the failure of WHAT in the index's message; cancels the batch. */
+lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what);
+/* Write one finished job (in a batch, committed when it is full). */
+lode_status_t writer_write(writer_t *w, job_t *j);
+/* Commit the open batch, if any. */
+lode_status_t writer_commit(writer_t *w);
+void writer_report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
+		   unsigned ndocs);
+/* The progress callback, at most five times a second. */
+void writer_progress(writer_t *w, const lode_index_summary_t *so_far);
+/* Remove the known files under ROOTS that this run's walk did not see,
+ * each through WS[its segment]. */
+lode_status_t writer_remove_gone(writer_t *ws, walk_list_t *files, strmap_t *known,
+				 char **roots, size_t nroots, const lode_index_callbacks_t *cb);
 
 /* Index FILES against KNOWN (path -> known_t), remove the known files under
  * ROOTS (entries may be NULL) that are gone, then read one document from

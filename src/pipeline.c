@@ -1,10 +1,16 @@
-/* pipeline.c - read, parse and term-ify files in worker threads; write them
- * into the index from one thread, in file order (so docids, and with them
- * the index, do not depend on -j), one transaction per batch.
+/* pipeline.c - read, parse and term-ify files, and have them written.
  *
- * Workers claim files in order but run at most MAX_AHEAD files or
- * MAX_INFLIGHT bytes ahead of the writer: memory is bounded by those, not by
- * the corpus. With one job everything runs in the calling thread. */
+ * An index of one segment: worker threads read, parse and build documents;
+ * the calling thread writes them in file order (so docids, and with them the
+ * index, do not depend on -j), one transaction per batch. Workers claim
+ * files in order but run at most MAX_AHEAD files or MAX_INFLIGHT bytes ahead
+ * of the writer: memory is bounded by those, not by the corpus. With one job
+ * everything runs in the calling thread.
+ *
+ * An index of several segments (segments.h): one lane per thread, each lane
+ * owning some segments and doing everything for their files - read, parse,
+ * build, write, commit - so Xapian's writers run in parallel. A segment's
+ * files are written in file order, so its docids do not depend on -j either. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,30 +29,6 @@
 #define MAX_AHEAD 256
 #define MAX_INFLIGHT (64ull << 20)
 #define MAX_JOBS 64
-
-typedef struct {
-	unsigned line;
-	char *reason;
-} warning_t;
-
-typedef enum { J_TODO, J_CLAIMED, J_DONE } jstate_t;
-
-typedef struct {
-	const walk_file_t *f;        /* NULL for stdin */
-	const known_t *known;        /* what the index had, or NULL */
-	jstate_t state;
-	lode_file_outcome_t outcome;
-	int touched_only;            /* content unchanged: only remember the new mtime */
-	const char *reason;          /* static, or points into reason_buf */
-	char reason_buf[160];
-	xap_doc_t **docs;
-	size_t ndocs, cap;
-	warning_t *warns;
-	size_t nwarns;
-	uint64_t hash, bytes;
-	double t_read, t_parse, t_terms;
-	char *stdin_key;             /* stdin: "sha:<hash>" subkey */
-} job_t;
 
 typedef struct {
 	lode_index_t *idx;
@@ -281,209 +263,163 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* ------------------------------------------------------------- writer */
+/* ------------------------------------------------ one segment: workers + writer */
+
+static lode_status_t run_single(pipe_t *p, writer_t *w, worker_t *ws, unsigned nw)
+{
+	lode_status_t rc = LODE_OK;
+	pthread_t th[MAX_JOBS];
+	unsigned started = 0;
+	if (nw > 1 && p->njobs > 1) {
+		for (; started < nw; started++)
+			if (pthread_create(&th[started], NULL, worker_main, &ws[started]))
+				break;
+	}
+	for (size_t i = 0; i < p->njobs && rc == LODE_OK; i++) {
+		job_t *j = &p->jobs[i];
+		if (stop_requested(p)) {
+			rc = LODE_INTERRUPTED;
+			break;
+		}
+		if (started) {
+			pthread_mutex_lock(&p->mu);
+			while (j->state != J_DONE && !(j->state == J_TODO && stop_requested(p)))
+				pthread_cond_wait(&p->done_cv, &p->mu);
+			pthread_mutex_unlock(&p->mu);
+			if (j->state != J_DONE) {
+				rc = LODE_INTERRUPTED;
+				break;
+			}
+		} else {
+			process(p, j, ws[0].terms);
+		}
+		rc = writer_write(w, j);
+		job_release(j);
+		if (started) {
+			pthread_mutex_lock(&p->mu);
+			p->next_write = i + 1;
+			p->inflight -= j->f ? j->f->size : 0;
+			pthread_cond_broadcast(&p->space_cv);
+			pthread_mutex_unlock(&p->mu);
+		}
+		writer_progress(w, w->sum);
+	}
+	/* Let the workers finish what they hold, then drop the rest. */
+	pthread_mutex_lock(&p->mu);
+	p->abort = 1;
+	pthread_cond_broadcast(&p->space_cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	return rc;
+}
+
+/* ------------------------------------------------ several segments: lanes */
 
 typedef struct {
-	lode_index_t *idx;
-	const lode_index_callbacks_t *cb;
-	lode_index_summary_t *sum;
-	int in_txn;
-	unsigned batch_docs;
-	uint64_t batch_bytes;
-	buf_t term, val;
-	double last_progress;
-	uint64_t bytes_total;
-	int fresh;                  /* the index was empty: nothing to replace */
-} writer_t;
+	pipe_t *p;
+	terms_t *terms;
+	writer_t *w;                 /* every segment's writer */
+	unsigned nseg, lane, nlanes; /* this lane owns segments k with k % nlanes == lane */
+	lode_index_summary_t *total; /* shared, under p->mu */
+	lode_index_summary_t sum;    /* this lane's counts since they were last added */
+	lode_status_t rc;
+} lane_t;
 
-static lode_status_t wfail(writer_t *w, xap_status_t xs, const char *what)
+static void sum_add(lode_index_summary_t *to, lode_index_summary_t *from)
 {
-	buf_reset(&w->idx->err);
-	buf_printf(&w->idx->err, "%s: %s", what, xap_db_errmsg(w->idx->db));
-	if (w->in_txn) {
-		xap_db_cancel_transaction(w->idx->db);
-		w->in_txn = 0;
-	}
-	return index_status_of(xs);
+	to->files_seen += from->files_seen;
+	to->indexed += from->indexed;
+	to->unchanged += from->unchanged;
+	to->removed += from->removed;
+	to->skipped += from->skipped;
+	to->failed += from->failed;
+	to->docs_added += from->docs_added;
+	to->docs_removed += from->docs_removed;
+	to->bytes_read += from->bytes_read;
+	to->warnings += from->warnings;
+	to->t_read += from->t_read;
+	to->t_parse += from->t_parse;
+	to->t_terms += from->t_terms;
+	to->t_write += from->t_write;
+	to->t_commit += from->t_commit;
+	memset(from, 0, sizeof *from);
 }
 
-static lode_status_t txn_begin(writer_t *w)
+static void *lane_main(void *arg)
 {
-	if (w->in_txn)
-		return LODE_OK;
-	xap_status_t xs = xap_db_begin_transaction(w->idx->db, 1);
-	if (xs != XAP_OK)
-		return wfail(w, xs, "cannot start a batch");
-	w->in_txn = 1;
-	w->batch_docs = 0;
-	w->batch_bytes = 0;
-	return LODE_OK;
-}
-
-static lode_status_t txn_commit(writer_t *w)
-{
-	if (!w->in_txn)
-		return LODE_OK;
-	double t = index_now();
-	xap_status_t xs = xap_db_commit_transaction(w->idx->db);
-	w->in_txn = 0;
-	w->sum->t_commit += index_now() - t;
-	if (xs != XAP_OK)
-		return wfail(w, xs, "cannot commit");
-	return LODE_OK;
-}
-
-static void report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
-		   unsigned ndocs)
-{
-	if (w->cb && w->cb->on_file)
-		w->cb->on_file(w->cb->ctx, path, o, reason, ndocs);
-}
-
-static void progress(writer_t *w)
-{
-	if (!w->cb || !w->cb->on_progress)
-		return;
-	double t = index_now();
-	if (t - w->last_progress < 0.2)
-		return;
-	w->last_progress = t;
-	w->cb->on_progress(w->cb->ctx, w->sum, w->bytes_total);
-}
-
-static xap_status_t forget_file(writer_t *w, const char *path)
-{
-	schema_term(&w->term, PFX_FILE, path, strlen(path));
-	xap_status_t xs = xap_db_delete_docs_by_term(w->idx->db, w->term.p, w->term.len);
-	if (xs != XAP_OK)
-		return xs;
-	buf_reset(&w->term);
-	buf_printf(&w->term, "%s%s", META_FILE, path);
-	return xap_db_set_metadata(w->idx->db, w->term.p, "", 0);
-}
-
-static lode_status_t remember_file(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
-{
-	buf_reset(&w->term);
-	buf_printf(&w->term, "%s%s", META_FILE, f->path);
-	buf_reset(&w->val);
-	buf_printf(&w->val, "%lld %llu %llx %zu", (long long)f->mtime,
-		   (unsigned long long)f->size, (unsigned long long)hash, ndocs);
-	xap_status_t xs = xap_db_set_metadata(w->idx->db, w->term.p, w->val.p, w->val.len);
-	return xs == XAP_OK ? LODE_OK : wfail(w, xs, "cannot record a file");
-}
-
-/* Write one finished job into the index. */
-static lode_status_t write_job(writer_t *w, job_t *j)
-{
-	lode_index_summary_t *s = w->sum;
-	const char *path = j->f ? j->f->path : "-";
-	s->t_read += j->t_read;
-	s->t_parse += j->t_parse;
-	s->t_terms += j->t_terms;
-	s->bytes_read += j->bytes;
-	for (size_t i = 0; i < j->nwarns; i++) {
-		s->warnings++;
-		if (w->cb && w->cb->on_warning)
-			w->cb->on_warning(w->cb->ctx, path, j->warns[i].line, j->warns[i].reason);
-	}
-	lode_status_t rc = txn_begin(w);
-	if (rc != LODE_OK)
-		return rc;
-	double t = index_now();
-	xap_status_t xs = XAP_OK;
-	switch (j->outcome) {
-	case LODE_FILE_INDEXED:
-		if (j->f && (j->known || !w->fresh))
-			xs = forget_file(w, path);
-		for (size_t i = 0; xs == XAP_OK && i < j->ndocs; i++) {
-			if (j->f)
-				xs = xap_db_add_doc(w->idx->db, j->docs[i], NULL);
-			else { /* stdin: the same text again replaces itself */
-				schema_key(&w->term, "-", j->stdin_key);
-				xs = xap_db_replace_doc_by_term(w->idx->db, w->term.p, w->term.len,
-								j->docs[i], NULL);
-			}
+	lane_t *l = arg;
+	pipe_t *p = l->p;
+	for (size_t i = 0; i < p->njobs && l->rc == LODE_OK; i++) {
+		job_t *j = &p->jobs[i];
+		if (j->seg % l->nlanes != l->lane)
+			continue;
+		if (stop_requested(p)) {
+			l->rc = LODE_INTERRUPTED;
+			break;
 		}
-		if (xs != XAP_OK)
-			return wfail(w, xs, "cannot add a document");
-		if (j->f && (rc = remember_file(w, j->f, j->hash, j->ndocs)) != LODE_OK)
-			return rc;
-		s->indexed++;
-		s->docs_added += j->ndocs;
-		w->batch_docs += (unsigned)j->ndocs;
-		w->batch_bytes += j->bytes;
-		break;
-	case LODE_FILE_UNCHANGED: /* touched, same content */
-		if ((rc = remember_file(w, j->f, j->hash, 0)) != LODE_OK)
-			return rc;
-		s->unchanged++;
-		break;
-	case LODE_FILE_SKIPPED:
-		/* what the file was is not what it is: its old documents go */
-		if (j->known && (xs = forget_file(w, path)) != XAP_OK)
-			return wfail(w, xs, "cannot remove a document");
-		s->skipped++;
-		break;
-	default: /* failed: keep whatever the index had of it */
-		s->failed++;
-		break;
+		process(p, j, l->terms);
+		l->rc = writer_write(&l->w[j->seg], j);
+		job_release(j);
+		pthread_mutex_lock(&p->mu);
+		sum_add(l->total, &l->sum);
+		writer_progress(&l->w[0], l->total);
+		pthread_mutex_unlock(&p->mu);
 	}
-	s->t_write += index_now() - t;
-	report(w, path, j->outcome, j->reason, (unsigned)j->ndocs);
-	if (w->batch_docs >= w->idx->opts.batch_docs || w->batch_bytes >= MAX_INFLIGHT)
-		return txn_commit(w);
-	return LODE_OK;
+	/* A lane that fails stops the others: their work so far is committed. */
+	if (l->rc != LODE_OK && l->rc != LODE_INTERRUPTED) {
+		pthread_mutex_lock(&p->mu);
+		p->abort = 1;
+		pthread_mutex_unlock(&p->mu);
+	}
+	for (unsigned k = l->lane; k < l->nseg; k += l->nlanes) {
+		if (l->rc == LODE_OK || l->rc == LODE_INTERRUPTED) {
+			lode_status_t r2 = writer_commit(&l->w[k]);
+			if (r2 != LODE_OK)
+				l->rc = r2;
+		} else if (l->w[k].in_txn) {
+			xap_db_cancel_transaction(l->w[k].db);
+			l->w[k].in_txn = 0;
+		}
+	}
+	pthread_mutex_lock(&p->mu);
+	sum_add(l->total, &l->sum);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
 }
 
-static int under_bad_dir(const walk_list_t *files, const char *path)
+static lode_status_t run_lanes(pipe_t *p, writer_t *w, unsigned nseg, worker_t *ws,
+			       unsigned nlanes, lode_index_summary_t *sum)
 {
-	for (size_t i = 0; i < files->n_bad; i++)
-		if (walk_under(path, files->bad_dirs[i]))
-			return 1;
-	return 0;
-}
-
-static lode_status_t remove_gone(writer_t *w, walk_list_t *files, strmap_t *known,
-				 char **roots, size_t nroots, const lode_index_callbacks_t *cb)
-{
-	for (size_t i = 0; i < known->cap; i++) {
-		strmap_slot_t *sl = &known->slots[i];
-		if (!sl->key || ((known_t *)sl->val)->seen)
-			continue;
-		int under = 0;
-		for (size_t r = 0; r < nroots && !under; r++)
-			under = roots[r] && walk_under(sl->key, roots[r]);
-		if (!under || under_bad_dir(files, sl->key))
-			continue;
-		if (cb && cb->stop && *cb->stop)
-			return LODE_INTERRUPTED;
-		lode_status_t rc = txn_begin(w);
-		if (rc != LODE_OK)
-			return rc;
-		unsigned before = 0, after = 0;
-		xap_db_doc_count(w->idx->db, &before);
-		xap_status_t xs = forget_file(w, sl->key);
-		if (xs != XAP_OK)
-			return wfail(w, xs, "cannot remove a document");
-		xap_db_doc_count(w->idx->db, &after);
-		w->sum->removed++;
-		w->sum->docs_removed += before - after;
-		report(w, sl->key, LODE_FILE_REMOVED, NULL, before - after);
-		if (++w->batch_docs >= w->idx->opts.batch_docs && (rc = txn_commit(w)) != LODE_OK)
-			return rc;
+	lane_t lanes[MAX_JOBS];
+	pthread_t th[MAX_JOBS];
+	unsigned started = 0;
+	for (unsigned i = 0; i < nlanes; i++) {
+		lanes[i] = (lane_t){ .p = p, .terms = ws[i].terms, .w = w, .nseg = nseg,
+				     .lane = i, .nlanes = nlanes, .total = sum, .rc = LODE_OK };
 	}
-	return LODE_OK;
-}
-
-static unsigned n_workers(const lode_index_opts_t *o)
-{
-	unsigned n = o->jobs;
-	if (!n) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		n = c > 0 ? (unsigned)c : 1;
+	for (unsigned k = 0; k < nseg; k++) {
+		w[k].sum = &lanes[k % nlanes].sum;
+		w[k].mu = &p->mu;
 	}
-	return n > MAX_JOBS ? MAX_JOBS : n;
+	/* the calling thread runs lane 0, and any lane that got no thread */
+	for (started = 1; started < nlanes; started++)
+		if (pthread_create(&th[started], NULL, lane_main, &lanes[started]))
+			break;
+	lane_main(&lanes[0]);
+	for (unsigned i = started; i < nlanes; i++)
+		lane_main(&lanes[i]);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(th[i], NULL);
+	lode_status_t rc = LODE_OK;
+	for (unsigned i = 0; i < nlanes; i++)
+		if (lanes[i].rc != LODE_OK && (rc == LODE_OK || rc == LODE_INTERRUPTED))
+			rc = lanes[i].rc;
+	for (unsigned k = 0; k < nseg; k++) {
+		w[k].sum = sum;
+		w[k].mu = NULL;
+	}
+	return rc;
 }
 
 lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *known,
@@ -495,15 +431,27 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 	const lode_index_opts_t *o = &idx->opts;
 	p.jmap = (parse_jsonl_map_t){ o->jsonl_id, o->jsonl_title, o->jsonl_text,
 				      o->jsonl_author, o->jsonl_date, o->jsonl_url };
-	writer_t w = { .idx = idx, .cb = cb, .sum = sum };
-	unsigned ndocs0 = 0;
-	xap_db_doc_count(idx->db, &ndocs0);
-	w.fresh = ndocs0 == 0 && known->n == 0;
+	unsigned nseg = idx->layout.n;
+	writer_t w[SEGMENTS_MAX];
+	unsigned ndocs = 0;
+	for (unsigned k = 0; k < nseg; k++) {
+		unsigned n = 0;
+		xap_db_doc_count(idx->seg[k], &n);
+		ndocs += n;
+	}
+	for (unsigned k = 0; k < nseg; k++) {
+		/* several writers share the memory one would have */
+		w[k] = (writer_t){ .idx = idx, .db = idx->seg[k], .cb = cb, .sum = sum,
+				   .max_docs = o->batch_docs / nseg ? o->batch_docs / nseg : 1,
+				   .max_bytes = MAX_INFLIGHT / nseg,
+				   .fresh = ndocs == 0 && known->n == 0 };
+	}
 
 	/* Unchanged files need nothing but a stat; the rest become jobs. */
 	p.jobs = calloc(files->n + 1, sizeof *p.jobs);
 	if (!p.jobs)
 		return LODE_NOMEM;
+	uint64_t bytes_total = 0;
 	for (size_t i = 0; i < files->n; i++) {
 		walk_file_t *f = &files->files[i];
 		sum->files_seen++;
@@ -515,98 +463,65 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 			kn->seen = 1;
 		if (kn && kn->mtime == f->mtime && kn->size == f->size) {
 			sum->unchanged++;
-			report(&w, f->path, LODE_FILE_UNCHANGED, NULL, 0);
+			writer_report(&w[0], f->path, LODE_FILE_UNCHANGED, NULL, 0);
 			continue;
 		}
-		p.jobs[p.njobs].f = f;
-		p.jobs[p.njobs].known = kn;
-		w.bytes_total += f->size;
-		p.njobs++;
+		job_t *j = &p.jobs[p.njobs++];
+		j->f = f;
+		j->known = kn;
+		j->seg = kn && kn->seg < nseg ? kn->seg : segments_route(&idx->layout, f->path);
+		bytes_total += f->size;
 	}
 	if (have_stdin)
-		p.njobs++; /* the last job, f == NULL */
+		p.njobs++; /* the last job, f == NULL, in segment 0 */
+	for (unsigned k = 0; k < nseg; k++)
+		w[k].bytes_total = bytes_total;
 
-	unsigned nw = n_workers(o);
+	unsigned nw = index_jobs(o);
+	if (nw > MAX_JOBS)
+		nw = MAX_JOBS;
+	unsigned nlanes = nseg > 1 ? (nw < nseg ? nw : nseg) : 0;
+	unsigned nterms = nlanes ? nlanes : nw;
 	worker_t ws[MAX_JOBS];
-	pthread_t th[MAX_JOBS];
-	unsigned started = 0;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.done_cv, NULL);
 	pthread_cond_init(&p.space_cv, NULL);
+	unsigned made = 0;
 	char *em = NULL;
-	for (unsigned i = 0; i < nw; i++) {
-		ws[i].p = &p;
-		ws[i].terms = terms_new(idx->lang, &em);
-		if (!ws[i].terms) {
+	for (; made < nterms; made++) {
+		ws[made].p = &p;
+		ws[made].terms = terms_new(idx->lang, &em);
+		if (!ws[made].terms) {
 			index_set_err(idx, "%s", em ? em : "out of memory");
 			free(em);
-			for (unsigned k = 0; k < i; k++)
-				terms_free(ws[k].terms);
 			rc = LODE_NOMEM;
 			goto out;
 		}
 	}
-	if (nw > 1 && p.njobs > 1) {
-		for (; started < nw; started++)
-			if (pthread_create(&th[started], NULL, worker_main, &ws[started]))
-				break;
-	}
-
-	for (size_t i = 0; i < p.njobs && rc == LODE_OK; i++) {
-		job_t *j = &p.jobs[i];
-		if (stop_requested(&p)) {
-			rc = LODE_INTERRUPTED;
-			break;
-		}
-		if (started) {
-			pthread_mutex_lock(&p.mu);
-			while (j->state != J_DONE && !(j->state == J_TODO && stop_requested(&p)))
-				pthread_cond_wait(&p.done_cv, &p.mu);
-			pthread_mutex_unlock(&p.mu);
-			if (j->state != J_DONE) {
-				rc = LODE_INTERRUPTED;
-				break;
-			}
-		} else {
-			process(&p, j, ws[0].terms);
-		}
-		rc = write_job(&w, j);
-		job_release(j);
-		if (started) {
-			pthread_mutex_lock(&p.mu);
-			p.next_write = i + 1;
-			p.inflight -= j->f ? j->f->size : 0;
-			pthread_cond_broadcast(&p.space_cv);
-			pthread_mutex_unlock(&p.mu);
-		}
-		progress(&w);
-	}
+	rc = nlanes ? run_lanes(&p, w, nseg, ws, nlanes, sum) : run_single(&p, &w[0], ws, nw);
 	if (rc == LODE_OK)
-		rc = remove_gone(&w, files, known, roots, nroots, cb);
-	if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
-		lode_status_t r2 = txn_commit(&w);
-		if (r2 != LODE_OK)
-			rc = r2;
-	} else if (w.in_txn) {
-		xap_db_cancel_transaction(idx->db);
+		rc = writer_remove_gone(w, files, known, roots, nroots, cb);
+	for (unsigned k = 0; k < nseg; k++) {
+		if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
+			lode_status_t r2 = writer_commit(&w[k]);
+			if (r2 != LODE_OK)
+				rc = r2;
+		} else if (w[k].in_txn) {
+			xap_db_cancel_transaction(w[k].db);
+			w[k].in_txn = 0;
+		}
 	}
 	sum->interrupted = rc == LODE_INTERRUPTED;
-
-	/* Let the workers finish what they hold, then drop the rest. */
-	pthread_mutex_lock(&p.mu);
-	p.abort = 1;
-	pthread_cond_broadcast(&p.space_cv);
-	pthread_mutex_unlock(&p.mu);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	for (unsigned i = 0; i < nw; i++)
-		terms_free(ws[i].terms);
 out:
+	for (unsigned i = 0; i < made; i++)
+		terms_free(ws[i].terms);
 	for (size_t i = 0; i < p.njobs; i++)
 		job_release(&p.jobs[i]);
 	free(p.jobs);
-	buf_free(&w.term);
-	buf_free(&w.val);
+	for (unsigned k = 0; k < nseg; k++) {
+		buf_free(&w[k].term);
+		buf_free(&w[k].val);
+	}
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.done_cv);
 	pthread_cond_destroy(&p.space_cv);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "segments.h"
 #include "record.h"
 #include "schema.h"
 #include "strmap.h"
@@ -28,7 +29,8 @@ static char *meta_str(xap_db_t *db, const char *key)
 }
 
 /* Bytes of the files in DIR (an index is one flat directory). */
-static uint64_t dir_bytes(const char *dir)
+/* Bytes of the files in DIR and, for a segmented index, its segments. */
+static uint64_t dir_bytes_depth(const char *dir, int depth)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0)
@@ -44,12 +46,21 @@ static uint64_t dir_bytes(const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s", dir, e->d_name);
-		if (!p.oom && stat(p.p, &st) == 0 && S_ISREG(st.st_mode))
+		if (p.oom || e->d_name[0] == '.' || stat(p.p, &st) != 0)
+			continue;
+		if (S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
+		else if (S_ISDIR(st.st_mode) && depth > 0)
+			total += dir_bytes_depth(p.p, depth - 1);
 	}
 	closedir(d);
 	buf_free(&p);
 	return total;
+}
+
+static uint64_t dir_bytes(const char *dir)
+{
+	return dir_bytes_depth(dir, 1);
 }
 
 static lode_status_t open_read(const char *path, xap_db_t **db, char **errmsg)
@@ -151,6 +162,25 @@ static void problem(verifier_t *v, const char *fmt, unsigned docid, const char *
 	v->report(v->ctx, v->line.p);
 }
 
+/* Xapian's check of each segment (it does not follow a stub). */
+static xap_status_t check_segments(const char *path, size_t *errors, char **em)
+{
+	segments_t segs;
+	const char *why = NULL;
+	if (segments_read(path, &segs, &why)) {
+		*em = strdup(why ? why : "cannot read the index layout");
+		return XAP_CORRUPT;
+	}
+	xap_status_t xs = XAP_OK;
+	for (unsigned k = 0; k < segs.n && xs == XAP_OK; k++) {
+		size_t e = 0;
+		xs = xap_db_check(segs.path[k], &e, em);
+		*errors += e;
+	}
+	segments_free(&segs);
+	return xs;
+}
+
 lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 				void (*report)(void *ctx, const char *line), void *ctx,
 				char **errmsg)
@@ -167,7 +197,7 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 		return rc;
 	size_t xerr = 0;
 	char *em = NULL;
-	xap_status_t xs = xap_db_check(path, &xerr, &em);
+	xap_status_t xs = check_segments(path, &xerr, &em);
 	/* Xapian 1.4's check opens the tables read/write: on a read-only copy
 	 * (a snapshot, a backup) it cannot run, and lode's own checks still can. */
 	if (xs != XAP_OK && access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES)) {

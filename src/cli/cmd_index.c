@@ -14,7 +14,7 @@
 const char usage_index[] =
 	"usage: lode index [-i INDEX] [--lang LANG] [-j N] [--exclude GLOB]... [--hidden]\n"
 	"                  [--max-size SIZE] [--wait SECONDS] [--stats-json FILE] [--quiet]\n"
-	"                  [--field NAME=FIELD]... [--shard K/N] [PATH...]\n"
+	"                  [--field NAME=FIELD]... [--shard K/N] [--segments N] [PATH...]\n"
 	"\n"
 	"Index the files under each PATH (directories are walked; '-' reads one document\n"
 	"from standard input). With no PATH, bring every root the index knows up to date.\n"
@@ -24,6 +24,8 @@ const char usage_index[] =
 	"                        ${XDG_DATA_HOME:-~/.local/share}/lode/index)\n"
 	"      --lang LANG       stemming language of a new index (default english)\n"
 	"  -j, --jobs N          worker threads (default: number of cores)\n"
+	"      --segments N      a new index: write N segments in parallel, 1..16\n"
+	"                        (default: as many as jobs, at most 8)\n"
 	"      --exclude GLOB    skip names or paths matching GLOB (repeatable)\n"
 	"      --hidden          also index hidden files and directories\n"
 	"      --max-size SIZE   skip files larger than SIZE after decompression\n"
@@ -200,6 +202,7 @@ int cmd_index(int argc, char **argv)
 		{ "stats-json", required_argument, NULL, 'S' },
 		{ "field", required_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 'K' },
+		{ "segments", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -248,6 +251,12 @@ int cmd_index(int argc, char **argv)
 		case 'K':
 			if (set_shard(&o, optarg)) {
 				error("--shard: expected K/N with 1 <= K <= N, e.g. 1/2; got '%s'", optarg);
+				bad = 1;
+			}
+			break;
+		case 'G':
+			if (opts_uint(optarg, &o.segments) || o.segments == 0 || o.segments > 16) {
+				error("--segments: expected a number from 1 to 16, got '%s'", optarg);
 				bad = 1;
 			}
 			break;

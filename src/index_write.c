@@ -1,0 +1,208 @@
+/* index_write.c - write finished jobs into one segment of an index: one
+ * transaction per batch, so every committed batch is searchable and a crash
+ * leaves the last commit intact; remove the documents of files that are gone.
+ * A writer is used by one thread at a time; callbacks go through its lock
+ * when several writers run at once (see pipeline.c). */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "index_impl.h"
+#include "schema.h"
+
+
+lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
+{
+	buf_reset(&w->idx->err);
+	buf_printf(&w->idx->err, "%s: %s", what, xap_db_errmsg(w->db));
+	if (w->in_txn) {
+		xap_db_cancel_transaction(w->db);
+		w->in_txn = 0;
+	}
+	return index_status_of(xs);
+}
+
+static lode_status_t txn_begin(writer_t *w)
+{
+	if (w->in_txn)
+		return LODE_OK;
+	xap_status_t xs = xap_db_begin_transaction(w->db, 1);
+	if (xs != XAP_OK)
+		return writer_fail(w, xs, "cannot start a batch");
+	w->in_txn = 1;
+	w->batch_docs = 0;
+	w->batch_bytes = 0;
+	return LODE_OK;
+}
+
+lode_status_t writer_commit(writer_t *w)
+{
+	if (!w->in_txn)
+		return LODE_OK;
+	double t = index_now();
+	xap_status_t xs = xap_db_commit_transaction(w->db);
+	w->in_txn = 0;
+	w->sum->t_commit += index_now() - t;
+	if (xs != XAP_OK)
+		return writer_fail(w, xs, "cannot commit");
+	return LODE_OK;
+}
+
+static void report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
+		   unsigned ndocs)
+{
+	if (!w->cb || !w->cb->on_file)
+		return;
+	if (w->mu)
+		pthread_mutex_lock(w->mu);
+	w->cb->on_file(w->cb->ctx, path, o, reason, ndocs);
+	if (w->mu)
+		pthread_mutex_unlock(w->mu);
+}
+
+void writer_report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
+		   unsigned ndocs)
+{
+	report(w, path, o, reason, ndocs);
+}
+
+void writer_progress(writer_t *w, const lode_index_summary_t *so_far)
+{
+	if (!w->cb || !w->cb->on_progress)
+		return;
+	double t = index_now();
+	if (t - w->last_progress < 0.2)
+		return;
+	w->last_progress = t;
+	w->cb->on_progress(w->cb->ctx, so_far, w->bytes_total);
+}
+
+static xap_status_t forget_file(writer_t *w, const char *path)
+{
+	schema_term(&w->term, PFX_FILE, path, strlen(path));
+	xap_status_t xs = xap_db_delete_docs_by_term(w->db, w->term.p, w->term.len);
+	if (xs != XAP_OK)
+		return xs;
+	buf_reset(&w->term);
+	buf_printf(&w->term, "%s%s", META_FILE, path);
+	return xap_db_set_metadata(w->db, w->term.p, "", 0);
+}
+
+static lode_status_t remember_file(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
+{
+	buf_reset(&w->term);
+	buf_printf(&w->term, "%s%s", META_FILE, f->path);
+	buf_reset(&w->val);
+	buf_printf(&w->val, "%lld %llu %llx %zu", (long long)f->mtime,
+		   (unsigned long long)f->size, (unsigned long long)hash, ndocs);
+	xap_status_t xs = xap_db_set_metadata(w->db, w->term.p, w->val.p, w->val.len);
+	return xs == XAP_OK ? LODE_OK : writer_fail(w, xs, "cannot record a file");
+}
+
+/* Write one finished job into the index. */
+lode_status_t writer_write(writer_t *w, job_t *j)
+{
+	lode_index_summary_t *s = w->sum;
+	const char *path = j->f ? j->f->path : "-";
+	s->t_read += j->t_read;
+	s->t_parse += j->t_parse;
+	s->t_terms += j->t_terms;
+	s->bytes_read += j->bytes;
+	if (j->nwarns && w->cb && w->cb->on_warning && w->mu)
+		pthread_mutex_lock(w->mu);
+	for (size_t i = 0; i < j->nwarns; i++) {
+		s->warnings++;
+		if (w->cb && w->cb->on_warning)
+			w->cb->on_warning(w->cb->ctx, path, j->warns[i].line, j->warns[i].reason);
+	}
+	if (j->nwarns && w->cb && w->cb->on_warning && w->mu)
+		pthread_mutex_unlock(w->mu);
+	lode_status_t rc = txn_begin(w);
+	if (rc != LODE_OK)
+		return rc;
+	double t = index_now();
+	xap_status_t xs = XAP_OK;
+	switch (j->outcome) {
+	case LODE_FILE_INDEXED:
+		if (j->f && (j->known || !w->fresh))
+			xs = forget_file(w, path);
+		for (size_t i = 0; xs == XAP_OK && i < j->ndocs; i++) {
+			if (j->f)
+				xs = xap_db_add_doc(w->db, j->docs[i], NULL);
+			else { /* stdin: the same text again replaces itself */
+				schema_key(&w->term, "-", j->stdin_key);
+				xs = xap_db_replace_doc_by_term(w->db, w->term.p, w->term.len,
+								j->docs[i], NULL);
+			}
+		}
+		if (xs != XAP_OK)
+			return writer_fail(w, xs, "cannot add a document");
+		if (j->f && (rc = remember_file(w, j->f, j->hash, j->ndocs)) != LODE_OK)
+			return rc;
+		s->indexed++;
+		s->docs_added += j->ndocs;
+		w->batch_docs += (unsigned)j->ndocs;
+		w->batch_bytes += j->bytes;
+		break;
+	case LODE_FILE_UNCHANGED: /* touched, same content */
+		if ((rc = remember_file(w, j->f, j->hash, 0)) != LODE_OK)
+			return rc;
+		s->unchanged++;
+		break;
+	case LODE_FILE_SKIPPED:
+		/* what the file was is not what it is: its old documents go */
+		if (j->known && (xs = forget_file(w, path)) != XAP_OK)
+			return writer_fail(w, xs, "cannot remove a document");
+		s->skipped++;
+		break;
+	default: /* failed: keep whatever the index had of it */
+		s->failed++;
+		break;
+	}
+	s->t_write += index_now() - t;
+	report(w, path, j->outcome, j->reason, (unsigned)j->ndocs);
+	if (w->batch_docs >= w->max_docs || w->batch_bytes >= w->max_bytes)
+		return writer_commit(w);
+	return LODE_OK;
+}
+
+static int under_bad_dir(const walk_list_t *files, const char *path)
+{
+	for (size_t i = 0; i < files->n_bad; i++)
+		if (walk_under(path, files->bad_dirs[i]))
+			return 1;
+	return 0;
+}
+
+lode_status_t writer_remove_gone(writer_t *ws, walk_list_t *files, strmap_t *known,
+				 char **roots, size_t nroots, const lode_index_callbacks_t *cb)
+{
+	for (size_t i = 0; i < known->cap; i++) {
+		strmap_slot_t *sl = &known->slots[i];
+		if (!sl->key || ((known_t *)sl->val)->seen)
+			continue;
+		int under = 0;
+		for (size_t r = 0; r < nroots && !under; r++)
+			under = roots[r] && walk_under(sl->key, roots[r]);
+		if (!under || under_bad_dir(files, sl->key))
+			continue;
+		if (cb && cb->stop && *cb->stop)
+			return LODE_INTERRUPTED;
+		writer_t *w = &ws[((known_t *)sl->val)->seg];
+		lode_status_t rc = txn_begin(w);
+		if (rc != LODE_OK)
+			return rc;
+		unsigned before = 0, after = 0;
+		xap_db_doc_count(w->db, &before);
+		xap_status_t xs = forget_file(w, sl->key);
+		if (xs != XAP_OK)
+			return writer_fail(w, xs, "cannot remove a document");
+		xap_db_doc_count(w->db, &after);
+		w->sum->removed++;
+		w->sum->docs_removed += before - after;
+		report(w, sl->key, LODE_FILE_REMOVED, NULL, before - after);
+		if (++w->batch_docs >= w->max_docs && (rc = writer_commit(w)) != LODE_OK)
+			return rc;
+	}
+	return LODE_OK;
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# Segmented indexes (lode index --segments N): the same documents, the same
+# answers in the same order with the same scores as a one-database index,
+# through updates (changed, deleted, new files), a run with fewer threads than
+# segments, `lode compact` and Xapian's own tools.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/helpers/relib.sh"
+
+NFILES=$(scaled 600 300)
+CORPUS="$T/corpus"
+sh "$HELPERS/gencorpus.sh" "$CORPUS" "$NFILES" 3
+set -- $(sed -n '1s/^# //p' "$CORPUS/d00/f00000.md")
+W1=$1 W2=$2
+QUERIES="corpusall|group3|file17|$W1|$W1 OR $W2|\"$W1 $W2\"|$W1 NOT group0|title:$W1"
+
+# answers IDX FILE: the --json answers to the query set (rank, score, path ...).
+answers() {
+	: >"$2"
+	_ifs=$IFS; IFS='|'
+	for _q in $QUERIES; do
+		IFS=$_ifs
+		echo "## $_q" >>"$2"
+		"$LODE" search -i "$1" --json -n 100 "$_q" >>"$2" 2>&1
+		echo "## exit $?" >>"$2"
+	done
+	IFS=$_ifs
+}
+same_answers() { # NAME IDX REF
+	answers "$2" "$T/got"
+	if cmp -s "$T/got" "$3"; then ok "$1"; else
+		fail "$1" "$(diff "$3" "$T/got" | head -n 6 | tr '\n' ' ')"; fi
+}
+
+run "$LODE" index -q -j1 --segments 1 -i "$T/one" "$CORPUS"
+expect_rc "one segment: exit 0" 0
+answers "$T/one" "$T/ref"
+if grep -q '"rank": 50,' "$T/ref"; then ok "reference answers are long lists"; else
+	fail "reference answers are long lists" "no query reached 50 hits"; fi
+
+run "$LODE" index -q -j2 --segments 3 -i "$T/three" "$CORPUS"
+expect_rc "three segments: exit 0" 0
+if [ -f "$T/three/XAPIANDB" ] && [ -d "$T/three/s0" ] && [ -d "$T/three/s2" ] &&
+   [ ! -e "$T/three/s3" ]; then ok "three segments: a stub and s0..s2"; else
+	fail "three segments: a stub and s0..s2" "$(ls "$T/three" | tr '\n' ' ')"; fi
+expect_eq "three segments: every file a document" "$(docs_of "$T/three")" "$NFILES"
+# the files are spread: each segment holds some
+for s in 0 1 2; do
+	n=$(LODE_INDEX= "$LODE" stats -i "$T/three/s$s" --json 2>/dev/null |
+	    sed -n 's/.*"documents": \([0-9]*\).*/\1/p')
+	if [ -n "$n" ] && [ "$n" -gt $((NFILES / 6)) ]; then ok "segment s$s holds its share ($n)"; else
+		fail "segment s$s holds its share" "documents: ${n:-none} of $NFILES"; fi
+done
+same_answers "three segments: same answers, order and scores as one" "$T/three" "$T/ref"
+run "$LODE" check -i "$T/three"
+expect_rc "three segments: lode check passes" 0
+run "$LODE" stats -i "$T/three"
+expect_out "three segments: stats counts the segments' bytes" "size on disk: +[1-9][0-9]*\.[0-9] MB|size on disk: +0\.[1-9]"
+expect_out "three segments: stats shows the root" "$CORPUS"
+
+run "$LODE" index -i "$T/three" -j2
+expect_rc "three segments, no change: exit 0" 0
+expect_err "three segments, no change: all unchanged" "0 indexed .* $NFILES unchanged"
+
+# Updates: one file changed, one deleted, one new; both indexes get them.
+sleep 1
+echo "zorblax appears in a changed file" >>"$CORPUS/d01/f00105.md"
+rm "$CORPUS/d02/f00207.md"
+printf '# New arrival\n\nzorblax and corpusall in a new file.\n' >"$CORPUS/d00/new.md"
+run "$LODE" index -q -i "$T/one"
+expect_rc "one segment update: exit 0" 0
+answers "$T/one" "$T/ref2"
+run "$LODE" index -i "$T/three" -j1
+expect_rc "three segments updated by one thread: exit 0" 0
+expect_err "three segments update: counts" "2 indexed .* 1 removed"
+same_answers "three segments after the update: same answers as one" "$T/three" "$T/ref2"
+run "$LODE" search -i "$T/three" -c zorblax
+expect_eq "three segments: the changed and the new file match" "$(cat "$T/out")" 2
+expect_eq "three segments after the update: no document twice" "$(docs_of "$T/three")" "$NFILES"
+
+# Xapian's tools open the directory as one database.
+if command -v xapian-delve >/dev/null 2>&1; then
+	n=$(xapian-delve "$T/three" 2>/dev/null | sed -n 's/^number of documents = //p')
+	expect_eq "xapian-delve opens a segmented index as one" "$n" "$NFILES"
+else
+	skip "xapian-delve opens a segmented index (xapian-tools not installed)"
+fi
+
+# A new index with one job still gets the segments asked for; without
+# --segments, as many as jobs.
+run "$LODE" index -q -j1 --segments 2 -i "$T/two" "$CORPUS"
+expect_rc "two segments written by one thread: exit 0" 0
+same_answers "two segments, one thread: same answers" "$T/two" "$T/ref2"
+run "$LODE" index -q -j2 -i "$T/dflt" "$T/one" 2>/dev/null
+[ -f "$T/dflt/XAPIANDB" ] && got=stub || got=plain
+expect_eq "-j2 on a new index: two segments by default" "$got" stub
+run "$LODE" index -q -j1 -i "$T/dflt1" "$CORPUS"
+[ -f "$T/dflt1/iamglass" ] && got=plain || got=other
+expect_eq "-j1 on a new index: one plain database" "$got" plain
+
+# Compacting makes one database; updates go on from there.
+run "$LODE" compact -i "$T/three"
+expect_rc "compact a segmented index: exit 0" 0
+[ -f "$T/three/iamglass" ] && [ ! -e "$T/three/XAPIANDB" ] && got=plain || got=other
+expect_eq "compact: one database" "$got" plain
+same_answers "compacted: same answers" "$T/three" "$T/ref2"
+echo "zorblax once more" >"$CORPUS/d00/later.md"
+run "$LODE" index -q -i "$T/three" -j2
+expect_rc "update after compact: exit 0" 0
+run "$LODE" search -i "$T/three" -c zorblax
+expect_eq "update after compact: found" "$(cat "$T/out")" 3
+
+# Bad layouts are errors, never a crash or a silent empty index.
+mkdir -p "$T/bad"
+printf 'remote tcp:example.org:1\n' >"$T/bad/XAPIANDB"
+run "$LODE" index -q -i "$T/bad" "$T/one"
+expect_rc "a stub lode does not write: exit 2" 2
+expect_err "a stub lode does not write: says why" "XAPIANDB"
+run "$LODE" index -q --segments 17 -i "$T/x" "$CORPUS"
+expect_rc "--segments 17: usage error" 2
