@@ -308,9 +308,10 @@ static lode_status_t open_segment(lode_index_t *idx, unsigned k, unsigned wait_s
 	char *em = NULL;
 	if (idx->layout.n == 1)
 		clear_uncommitted(path);
-	xap_status_t xs = xap_db_open_write(path, idx->layout.n == 1 ? XAP_DB_CREATE_OR_OPEN
-					    : XAP_DB_OPEN, wait_seconds * 1000u,
-					    &idx->seg[k], &em);
+	int mode = idx->layout.n == 1 ? XAP_DB_CREATE_OR_OPEN : XAP_DB_OPEN;
+	if (idx->no_sync)
+		mode |= XAP_DB_NO_SYNC;
+	xap_status_t xs = xap_db_open_write(path, mode, wait_seconds * 1000u, &idx->seg[k], &em);
 	/* Xapian reports any failure to take its lock as a lock error: a
 	 * read-only or forbidden directory is not "busy". */
 	if (xs == XAP_BUSY && access(path, W_OK) != 0 && errno != ENOENT) {
@@ -376,6 +377,12 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		}
 		goto fail;
 	}
+	/* A new index is built without waiting for the disk at each batch and
+	 * synced once at the end of each update (index_sync): a killed process
+	 * loses nothing Xapian committed (the page cache keeps it); a power cut
+	 * during the first build can only cost that build. An existing index
+	 * is synced at every commit: what it holds is never put at risk. */
+	idx->no_sync = !segments_exists(path);
 	rc = create_segmented(path, &idx->opts, errmsg);
 	if (rc != LODE_OK)
 		goto fail;
@@ -423,6 +430,8 @@ lode_status_t lode_index_close(lode_index_t *idx)
 		if (xs != XAP_OK && rc == LODE_OK)
 			rc = index_status_of(xs);
 	}
+	if (rc == LODE_OK && idx->no_sync && segments_sync(&idx->layout))
+		rc = LODE_IO;
 	close_segments(idx);
 	free(idx->path);
 	free(idx->lang);
@@ -683,6 +692,10 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		double tc = index_now();
 		if (r2 == LODE_OK)
 			r2 = index_status_of(xap_db_commit(idx->db));
+		if (r2 == LODE_OK && idx->no_sync && segments_sync(&idx->layout)) {
+			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
+			rc = r2 = LODE_IO;
+		}
 		sum->t_commit += index_now() - tc;
 		if (r2 != LODE_OK) {
 			index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));

@@ -14,6 +14,7 @@ struct lode_index {
 	xap_db_t *db;            /* seg[0]: settings, roots (not owned twice) */
 	xap_db_t *seg[SEGMENTS_MAX]; /* one writable database per segment */
 	segments_t layout;       /* the segments' directories */
+	int no_sync;             /* a new index: commits do not fsync; index_sync at the end */
 	char *path;
 	char *lang;              /* canonical stemmer name, from the index */
 	lode_index_opts_t opts;  /* borrowed strings: valid while the caller's are */

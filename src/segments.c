@@ -166,6 +166,52 @@ static int fsync_path(const char *path, int flags)
 	return r;
 }
 
+/* fsync DIR's regular files, then DIR. */
+static int sync_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int rc = 0;
+	buf_t p = BUF_INIT;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (!p.p || stat(p.p, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (fsync_path(p.p, O_RDONLY) != 0 && errno != EINVAL)
+			rc = -1;
+	}
+	closedir(d);
+	buf_free(&p);
+	if (fsync_path(dir, O_RDONLY | O_DIRECTORY) != 0 && errno != EINVAL)
+		rc = -1;
+	return rc;
+}
+
+int segments_sync(const segments_t *s)
+{
+	int rc = 0;
+	for (unsigned k = 0; k < s->n; k++)
+		if (sync_dir(s->path[k]))
+			rc = -1;
+	if (s->n > 1 && s->path[0]) {
+		/* the index directory: the parent of s0 */
+		const char *slash = strrchr(s->path[0], '/');
+		buf_t d = BUF_INIT;
+		if (slash)
+			buf_printf(&d, "%.*s", (int)(slash - s->path[0]), s->path[0]);
+		if (d.p && fsync_path(d.p, O_RDONLY | O_DIRECTORY) != 0 && errno != EINVAL)
+			rc = -1;
+		buf_free(&d);
+	}
+	return rc;
+}
+
 static int write_stub(const char *dir, unsigned n)
 {
 	buf_t p = BUF_INIT, body = BUF_INIT;

@@ -45,5 +45,9 @@ void segments_clear_stale(const char *index);
 /* The segment (0..n-1) of a file's PATH. */
 unsigned segments_route(const segments_t *s, const char *path);
 
+/* fsync every file of every segment, the segments' directories and the
+ * index's: what was committed without syncing is on disk. 0, or -1 with errno. */
+int segments_sync(const segments_t *s);
+
 void segments_free(segments_t *s);
 #endif

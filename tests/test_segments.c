@@ -163,6 +163,25 @@ static void test_clear_stale(void **state)
 	free(idx), free(dir);
 }
 
+/* Syncing reaches every segment; a missing one is an error. */
+static void test_sync(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp();
+	char *idx = tu_path(dir, "idx");
+	assert_int_equal(segments_create(idx, 2, init_ok, NULL), 0);
+	segments_t s;
+	const char *why;
+	assert_int_equal(segments_read(idx, &s, &why), 0);
+	free(tu_write(s.path[1], "table", "data", 4));
+	assert_int_equal(segments_sync(&s), 0);
+	tu_rmtree(s.path[1]);
+	assert_int_equal(segments_sync(&s), -1);
+	segments_free(&s);
+	tu_rmtree(dir);
+	free(idx), free(dir);
+}
+
 /* A path's segment is stable (updates find its documents) and spread. */
 static void test_route(void **state)
 {
@@ -189,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_clear_stale),
 		cmocka_unit_test(test_route),
+		cmocka_unit_test(test_sync),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,24 @@ expect_rc "update after compact: exit 0" 0
 run "$LODE" search -i "$T/three" -c zorblax
 expect_eq "update after compact: found" "$(cat "$T/out")" 3
 
+# A new index is synced once at the end, not at every batch; an update of an
+# existing index waits for the disk at every commit.
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=fsync,fdatasync -o "$T/trace" "$LODE" index -q -j2 --segments 2 \
+		-i "$T/synced" "$CORPUS" 2>/dev/null
+	n_new=$(grep -c 'sync(' "$T/trace")
+	mkdir -p "$T/extra"
+	echo "One more article, about kelp." >"$T/extra/kelp.txt"
+	strace -f -e trace=fsync,fdatasync -o "$T/trace2" "$LODE" index -q -j2 -i "$T/synced" \
+		"$T/extra" 2>/dev/null
+	n_upd=$(grep -c 'datasync(' "$T/trace2")
+	if [ "$n_new" -gt 0 ] && [ "$n_upd" -gt 0 ]; then ok "syncs: a new index at the end ($n_new), an update per commit ($n_upd)"; else
+		fail "syncs: a new index at the end, an update per commit" "new: $n_new, update: $n_upd"; fi
+	expect_eq "a new index, synced at the end: every file a document" "$(docs_of "$T/synced")" "$(( $(docs_of "$T/three") + 1 ))"
+else
+	skip "syncs (strace not installed)"
+fi
+
 # Bad layouts are errors, never a crash or a silent empty index.
 mkdir -p "$T/bad"
 printf 'remote tcp:example.org:1\n' >"$T/bad/XAPIANDB"
