@@ -71,6 +71,8 @@ typedef struct {
 	unsigned segments;       /* a new index: segments written in parallel, 1..16
 				    (0: as many as jobs, at most 8); an existing
 				    index keeps its own */
+	int no_compact;          /* a new index: do not compact it when its first
+				    update is done (compacting halves its size) */
 } lode_index_opts_t;
 
 /* Fill OPTS with the defaults. */
@@ -95,6 +97,7 @@ typedef struct {
 	uint64_t docs_added, docs_removed, bytes_read;
 	uint64_t warnings;             /* problems inside files (a bad JSON line ...) */
 	double t_read, t_parse, t_terms, t_write, t_commit, t_total; /* seconds */
+	double t_compact;              /* seconds compacting a new index (in t_total) */
 	int interrupted;
 } lode_index_summary_t;
 

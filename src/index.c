@@ -692,14 +692,20 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		double tc = index_now();
 		if (r2 == LODE_OK)
 			r2 = index_status_of(xap_db_commit(idx->db));
-		if (r2 == LODE_OK && idx->no_sync && segments_sync(&idx->layout)) {
-			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
-			rc = r2 = LODE_IO;
-		}
-		sum->t_commit += index_now() - tc;
 		if (r2 != LODE_OK) {
 			index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));
 			rc = r2;
+		} else if (idx->no_sync && segments_sync(&idx->layout)) {
+			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
+			rc = LODE_IO;
+		}
+		sum->t_commit += index_now() - tc;
+		if (rc == LODE_OK && idx->no_sync && !idx->opts.no_compact && !idx->compacted &&
+		    sum->docs_added) {
+			double tk = index_now();
+			idx->compacted = 1;
+			rc = index_compact(idx);
+			sum->t_compact = index_now() - tk;
 		}
 	}
 out:

@@ -14,7 +14,8 @@ struct lode_index {
 	xap_db_t *db;            /* seg[0]: settings, roots (not owned twice) */
 	xap_db_t *seg[SEGMENTS_MAX]; /* one writable database per segment */
 	segments_t layout;       /* the segments' directories */
-	int no_sync;             /* a new index: commits do not fsync; index_sync at the end */
+	int no_sync;             /* a new index: commits do not fsync; synced at the end */
+	int compacted;           /* index_compact ran in this session */
 	char *path;
 	char *lang;              /* canonical stemmer name, from the index */
 	lode_index_opts_t opts;  /* borrowed strings: valid while the caller's are */
@@ -32,6 +33,8 @@ typedef struct {
 void index_set_err(lode_index_t *idx, const char *fmt, const char *arg);
 lode_status_t index_status_of(xap_status_t st);
 double index_now(void);
+/* Compact IDX's segments in place and reopen them (index_compact.c). */
+lode_status_t index_compact(lode_index_t *idx);
 /* Worker threads for OPTS (its jobs, else the number of cores). */
 unsigned index_jobs(const lode_index_opts_t *opts);
 

@@ -199,12 +199,16 @@ int segments_sync(const segments_t *s)
 	for (unsigned k = 0; k < s->n; k++)
 		if (sync_dir(s->path[k]))
 			rc = -1;
-	if (s->n > 1 && s->path[0]) {
-		/* the index directory: the parent of s0 */
+	if (s->n && s->path[0]) {
+		/* the directory that lists s0: the index's, or the parent of a
+		 * plain index (after a swap, its entry changed) */
 		const char *slash = strrchr(s->path[0], '/');
 		buf_t d = BUF_INIT;
 		if (slash)
-			buf_printf(&d, "%.*s", (int)(slash - s->path[0]), s->path[0]);
+			buf_printf(&d, "%.*s", slash > s->path[0] ? (int)(slash - s->path[0]) : 1,
+				   s->path[0]);
+		else
+			buf_adds(&d, ".");
 		if (d.p && fsync_path(d.p, O_RDONLY | O_DIRECTORY) != 0 && errno != EINVAL)
 			rc = -1;
 		buf_free(&d);
@@ -232,6 +236,56 @@ static int write_stub(const char *dir, unsigned n)
 	return rc;
 }
 
+char *segments_mktemp(const char *target)
+{
+	/* Beside TARGET (same file system, so a rename is atomic) and hidden,
+	 * named after its creator so that segments_clear_stale knows whose it
+	 * is. */
+	const char *slash = strrchr(target, '/');
+	buf_t tmp = BUF_INIT;
+	long pid = (long)getpid();
+	if (slash)
+		buf_printf(&tmp, "%.*s/.%s.new-%ld-XXXXXX", (int)(slash - target), target, slash + 1,
+			   pid);
+	else
+		buf_printf(&tmp, ".%s.new-%ld-XXXXXX", target, pid);
+	if (!tmp.p || !mkdtemp(tmp.p)) {
+		buf_free(&tmp);
+		return NULL;
+	}
+	/* mkdtemp makes it private; what takes TARGET's place gets the mode
+	 * any new directory gets */
+	mode_t mask = umask(022);
+	umask(mask);
+	chmod(tmp.p, 0777 & ~mask);
+	return buf_detach(&tmp, NULL);
+}
+
+int segments_swap(const char *target, const char *other)
+{
+	/* one step where the kernel can: no moment without TARGET */
+	if (renameat2(AT_FDCWD, other, AT_FDCWD, target, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	buf_t old = BUF_INIT;
+	buf_printf(&old, "%s.old", other);
+	int rc = -1;
+	if (old.p && rename(target, old.p) == 0) {
+		if (rename(other, target) == 0 && rename(old.p, other) == 0)
+			rc = 0;
+		else if (access(target, F_OK) != 0)
+			rename(old.p, target);
+	}
+	buf_free(&old);
+	return rc;
+}
+
+void segments_rmtree(const char *path)
+{
+	rm_tree(path);
+}
+
 int segments_create(const char *index, unsigned n,
 		    int (*init)(void *ctx, const char *segment, unsigned k), void *ctx)
 {
@@ -239,20 +293,13 @@ int segments_create(const char *index, unsigned n,
 		errno = EINVAL;
 		return -1;
 	}
-	/* The temporary directory sits beside INDEX (same file system, so the
-	 * rename is atomic) and is hidden, so a crash leaves only a dot-dir. */
-	const char *slash = strrchr(index, '/');
 	buf_t tmp = BUF_INIT, seg = BUF_INIT;
-	long pid = (long)getpid();
-	if (slash)
-		buf_printf(&tmp, "%.*s/.%s.new-%ld-XXXXXX", (int)(slash - index), index, slash + 1,
-			   pid);
-	else
-		buf_printf(&tmp, ".%s.new-%ld-XXXXXX", index, pid);
-	if (!tmp.p || !mkdtemp(tmp.p)) {
-		buf_free(&tmp);
+	char *t = segments_mktemp(index);
+	if (!t)
 		return -1;
-	}
+	buf_adds(&tmp, t);
+	free(t);
+	const char *slash = strrchr(index, '/');
 	int rc = 0;
 	for (unsigned k = 0; k < n && rc == 0; k++) {
 		buf_reset(&seg);

@@ -38,6 +38,17 @@ int segments_exists(const char *index);
 int segments_create(const char *index, unsigned n,
 		    int (*init)(void *ctx, const char *segment, unsigned k), void *ctx);
 
+/* A new hidden directory beside TARGET for something that will take its
+ * place (malloc'd path), or NULL with errno. */
+char *segments_mktemp(const char *target);
+
+/* Exchange the directories TARGET and OTHER (atomically where the kernel
+ * can). 0, or -1 with errno. */
+int segments_swap(const char *target, const char *other);
+
+/* rm -rf PATH. */
+void segments_rmtree(const char *path);
+
 /* Remove what creations of INDEX killed midway left beside it (hidden
  * directories of processes that are gone). */
 void segments_clear_stale(const char *index);

@@ -14,7 +14,8 @@
 const char usage_index[] =
 	"usage: lode index [-i INDEX] [--lang LANG] [-j N] [--exclude GLOB]... [--hidden]\n"
 	"                  [--max-size SIZE] [--wait SECONDS] [--stats-json FILE] [--quiet]\n"
-	"                  [--field NAME=FIELD]... [--shard K/N] [--segments N] [PATH...]\n"
+	"                  [--field NAME=FIELD]... [--shard K/N] [--segments N]\n"
+	"                  [--no-compact] [PATH...]\n"
 	"\n"
 	"Index the files under each PATH (directories are walked; '-' reads one document\n"
 	"from standard input). With no PATH, bring every root the index knows up to date.\n"
@@ -26,6 +27,8 @@ const char usage_index[] =
 	"  -j, --jobs N          worker threads (default: number of cores)\n"
 	"      --segments N      a new index: write N segments in parallel, 1..16\n"
 	"                        (default: as many as jobs, at most 8)\n"
+	"      --no-compact      a new index: do not compact it at the end of its\n"
+	"                        first build (compacting about halves its size)\n"
 	"      --exclude GLOB    skip names or paths matching GLOB (repeatable)\n"
 	"      --hidden          also index hidden files and directories\n"
 	"      --max-size SIZE   skip files larger than SIZE after decompression\n"
@@ -138,14 +141,15 @@ static int write_stats_json(const char *file, const lode_index_summary_t *s, con
 		   "\"documents_added\": %llu, \"documents_removed\": %llu, \"warnings\": %llu, "
 		   "\"bytes\": %llu, \"interrupted\": %s, "
 		   "\"seconds\": {\"total\": %.4f, \"read\": %.4f, \"parse\": %.4f, "
-		   "\"terms\": %.4f, \"write\": %.4f, \"commit\": %.4f}, \"mb_per_s\": %.3f}\n",
+		   "\"terms\": %.4f, \"write\": %.4f, \"commit\": %.4f, \"compact\": %.4f}, "
+		   "\"mb_per_s\": %.3f}\n",
 		(unsigned long long)s->files_seen, (unsigned long long)s->indexed,
 		(unsigned long long)s->unchanged, (unsigned long long)s->removed,
 		(unsigned long long)s->skipped, (unsigned long long)s->failed,
 		(unsigned long long)s->docs_added, (unsigned long long)s->docs_removed,
 		(unsigned long long)s->warnings, (unsigned long long)s->bytes_read,
 		s->interrupted ? "true" : "false", s->t_total, s->t_read, s->t_parse, s->t_terms,
-		s->t_write, s->t_commit,
+		s->t_write, s->t_commit, s->t_compact,
 		s->t_total > 0 ? (double)s->bytes_read / 1e6 / s->t_total : 0.0);
 	if (f != stdout)
 		fclose(f);
@@ -203,6 +207,7 @@ int cmd_index(int argc, char **argv)
 		{ "field", required_argument, NULL, 'F' },
 		{ "shard", required_argument, NULL, 'K' },
 		{ "segments", required_argument, NULL, 'G' },
+		{ "no-compact", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -260,6 +265,7 @@ int cmd_index(int argc, char **argv)
 				bad = 1;
 			}
 			break;
+		case 'C': o.no_compact = 1; break;
 		case 'q': msg_set_quiet(1); break;
 		case 'h':
 			fputs(usage_index, stdout);

@@ -61,6 +61,23 @@ run "$LODE" index -i "$T/three" -j2
 expect_rc "three segments, no change: exit 0" 0
 expect_err "three segments, no change: all unchanged" "0 indexed .* $NFILES unchanged"
 
+# A new index is compacted when its first build ends; --no-compact keeps
+# what Xapian's writer left.
+run "$LODE" index -q -j2 --segments 3 --no-compact -i "$T/loose" "$CORPUS"
+expect_rc "--no-compact: exit 0" 0
+same_answers "--no-compact: same answers" "$T/loose" "$T/ref"
+bytes() { du -sk "$1" | cut -f1; }
+if [ "$(bytes "$T/three")" -lt $(( $(bytes "$T/loose") * 4 / 5 )) ]; then
+	ok "a new index is compacted ($(bytes "$T/three") KB against $(bytes "$T/loose") KB)"; else
+	fail "a new index is compacted" "$(bytes "$T/three") KB, uncompacted $(bytes "$T/loose") KB"; fi
+set -- "$T"/.three.new-* "$T"/three/.s*
+[ -e "$1" ] || [ -e "$2" ] && left=yes || left=no
+expect_eq "compaction leaves nothing behind" "$left" no
+run "$LODE" index -q -j2 --stats-json "$T/st.json" -i "$T/plain" --segments 1 "$CORPUS"
+if grep -Eq '"compact": [0-9]+\.[0-9]*[1-9]' "$T/st.json"; then ok "--stats-json: compaction seconds"; else
+	fail "--stats-json: compaction seconds" "$(cat "$T/st.json")"; fi
+same_answers "one compacted database: same answers" "$T/plain" "$T/ref"
+
 # Updates: one file changed, one deleted, one new; both indexes get them.
 sleep 1
 echo "zorblax appears in a changed file" >>"$CORPUS/d01/f00105.md"
