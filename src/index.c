@@ -396,6 +396,12 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		}
 		goto fail;
 	}
+	/* what killed creations or compactions left beside the index or its
+	 * segments (hidden directories of processes that are gone) */
+	segments_clear_stale(path);
+	for (unsigned k = 0; k < idx->layout.n; k++)
+		if (strcmp(idx->layout.path[k], path) != 0)
+			segments_clear_stale(idx->layout.path[k]);
 	/* Segment 0 first: its lock is the index's lock. */
 	for (unsigned k = 0; k < idx->layout.n; k++) {
 		rc = open_segment(idx, k, k ? 0 : opts->wait_seconds, errmsg);

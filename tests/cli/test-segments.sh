@@ -144,6 +144,20 @@ else
 	skip "syncs (strace not installed)"
 fi
 
+# What a killed compaction leaves (a hidden directory of a process that is
+# gone, beside the index or a segment) goes with the next run; a live
+# process's stays.
+mkdir -p "$T/two/.s1.new-99999999-abcdef/x" "$T/.plain.new-99999999-abcdef" \
+	"$T/two/.s0.new-$$-abcdef"
+run "$LODE" index -q -i "$T/two" -j2
+run "$LODE" index -q -i "$T/plain" -j2
+left=""
+for d in "$T/two/.s1.new-99999999-abcdef" "$T/.plain.new-99999999-abcdef"; do
+	[ -e "$d" ] && left="$left $d"; done
+expect_eq "leftovers of dead runs are removed" "$left" ""
+[ -d "$T/two/.s0.new-$$-abcdef" ] && got=kept || got=removed
+expect_eq "a live process's directory is kept" "$got" kept
+
 # Bad layouts are errors, never a crash or a silent empty index.
 mkdir -p "$T/bad"
 printf 'remote tcp:example.org:1\n' >"$T/bad/XAPIANDB"
