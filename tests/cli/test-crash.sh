@@ -1,7 +1,8 @@
 #!/bin/sh
 # Crash safety of `lode index`: killed with SIGKILL at several points
 # (while the index is created, early, while index files change, just after a
-# commit, at random times, with -j1 and -j2, and twice in a row), stopped with
+# commit, at random times, with -j1 and -j2, twice in a row, and while a new
+# index is compacted), stopped with
 # SIGINT/SIGTERM, run out of disk space and put on a read-only file system
 # (those two need root to mount a tmpfs). Each time the index must open,
 # pass `lode check`, answer with what was committed, and a re-run must give
@@ -233,6 +234,21 @@ start "$T/k8" -j2
 sleep_ms "$ms2"
 finish
 after_kill "killed after $ms ms, re-run killed after $ms2 ms" "$T/k8"
+fi
+
+# 9. While a new index is compacted at the end of its first build (each
+# segment into a hidden directory beside it, then exchanged with it).
+compacting() { set -- "$T"/k9/.s*.new-*; [ -e "$1" ]; }
+start "$T/k9" -j2 --segments 2
+if wait_until compacting; then
+	finish
+	after_kill "kill while compacting" "$T/k9" no-path
+	set -- "$T"/k9/.s*.new-*
+	[ -e "$1" ] && got=left || got=gone
+	expect_eq "kill while compacting: the re-run clears what it left" "$got" gone
+else
+	finish
+	echo "# kill while compacting: the build ended before it was seen compacting"
 fi
 
 # SIGINT and SIGTERM: the build stops after committing what it did, exit 130.
