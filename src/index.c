@@ -28,6 +28,7 @@
 
 #define DEFAULT_MAX_SIZE (64ull << 20)
 #define DEFAULT_BATCH_DOCS 2000
+#define DEFAULT_MAX_MEMORY (160ull << 20)
 #define BATCH_BYTES (48ull << 20)
 
 void lode_index_opts_init(lode_index_opts_t *o)
@@ -36,6 +37,7 @@ void lode_index_opts_init(lode_index_opts_t *o)
 	o->wait_seconds = 0;
 	o->max_size = DEFAULT_MAX_SIZE;
 	o->batch_docs = DEFAULT_BATCH_DOCS;
+	o->max_memory = DEFAULT_MAX_MEMORY;
 }
 
 const char *lode_index_errmsg(const lode_index_t *idx)
@@ -364,6 +366,10 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		idx->opts.max_size = DEFAULT_MAX_SIZE;
 	if (!idx->opts.batch_docs)
 		idx->opts.batch_docs = DEFAULT_BATCH_DOCS;
+	if (!idx->opts.max_memory)
+		idx->opts.max_memory = DEFAULT_MAX_MEMORY;
+	else if (idx->opts.max_memory == UINT64_MAX)
+		idx->opts.max_memory = 0;
 	idx->path = strdup(path);
 	lode_status_t rc = LODE_NOMEM;
 	if (!idx->path)

@@ -76,7 +76,9 @@ typedef struct {
 	lode_index_summary_t *sum;
 	int in_txn;
 	unsigned batch_docs, max_docs;  /* commit after max_docs documents ... */
-	uint64_t batch_bytes, max_bytes; /* ... or max_bytes of input */
+	uint64_t batch_bytes, max_bytes; /* ... or max_bytes of input ... */
+	size_t max_heap;            /* ... or when the heap passes this (0: no limit) */
+	unsigned next_heap_check;
 	buf_t term, val;
 	double last_progress;
 	uint64_t bytes_total;

@@ -3,6 +3,7 @@
  * leaves the last commit intact; remove the documents of files that are gone.
  * A writer is used by one thread at a time; callbacks go through its lock
  * when several writers run at once (see pipeline.c). */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,19 @@
 #include "index_impl.h"
 #include "schema.h"
 
+
+/* Xapian buffers a batch in memory until it is committed; what that takes
+ * per document depends on the corpus, so the heap itself is watched (every
+ * few documents: mallinfo2 walks malloc's free lists) and a batch is
+ * committed once the whole process's heap passes the limit. */
+static int over_memory(writer_t *w)
+{
+	if (!w->max_heap || w->batch_docs < w->next_heap_check)
+		return 0;
+	w->next_heap_check = w->batch_docs + 16;
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd > w->max_heap;
+}
 
 lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
 {
@@ -32,6 +46,7 @@ static lode_status_t txn_begin(writer_t *w)
 	w->in_txn = 1;
 	w->batch_docs = 0;
 	w->batch_bytes = 0;
+	w->next_heap_check = 16;
 	return LODE_OK;
 }
 
@@ -161,7 +176,7 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 	}
 	s->t_write += index_now() - t;
 	report(w, path, j->outcome, j->reason, (unsigned)j->ndocs);
-	if (w->batch_docs >= w->max_docs || w->batch_bytes >= w->max_bytes)
+	if (w->batch_docs >= w->max_docs || w->batch_bytes >= w->max_bytes || over_memory(w))
 		return writer_commit(w);
 	return LODE_OK;
 }

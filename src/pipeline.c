@@ -444,6 +444,7 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 		w[k] = (writer_t){ .idx = idx, .db = idx->seg[k], .cb = cb, .sum = sum,
 				   .max_docs = o->batch_docs / nseg ? o->batch_docs / nseg : 1,
 				   .max_bytes = MAX_INFLIGHT / nseg,
+				   .max_heap = (size_t)o->max_memory,
 				   .fresh = ndocs == 0 && known->n == 0 };
 	}
 

@@ -15,7 +15,7 @@ const char usage_index[] =
 	"usage: lode index [-i INDEX] [--lang LANG] [-j N] [--exclude GLOB]... [--hidden]\n"
 	"                  [--max-size SIZE] [--wait SECONDS] [--stats-json FILE] [--quiet]\n"
 	"                  [--field NAME=FIELD]... [--shard K/N] [--segments N]\n"
-	"                  [--no-compact] [PATH...]\n"
+	"                  [--memory SIZE] [--no-compact] [PATH...]\n"
 	"\n"
 	"Index the files under each PATH (directories are walked; '-' reads one document\n"
 	"from standard input). With no PATH, bring every root the index knows up to date.\n"
@@ -27,6 +27,8 @@ const char usage_index[] =
 	"  -j, --jobs N          worker threads (default: number of cores)\n"
 	"      --segments N      a new index: write N segments in parallel, 1..16\n"
 	"                        (default: as many as jobs, at most 8)\n"
+	"      --memory SIZE     commit a batch early once the heap passes SIZE\n"
+	"                        (default 160M; K, M, G suffixes)\n"
 	"      --no-compact      a new index: do not compact it at the end of its\n"
 	"                        first build (compacting about halves its size)\n"
 	"      --exclude GLOB    skip names or paths matching GLOB (repeatable)\n"
@@ -208,6 +210,7 @@ int cmd_index(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'K' },
 		{ "segments", required_argument, NULL, 'G' },
 		{ "no-compact", no_argument, NULL, 'C' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -266,6 +269,13 @@ int cmd_index(int argc, char **argv)
 			}
 			break;
 		case 'C': o.no_compact = 1; break;
+		case 'm':
+			if (opts_size(optarg, &o.max_memory) || o.max_memory < (1u << 20)) {
+				error("--memory: expected a size of at least 1M, like 160M; got '%s'",
+				      optarg);
+				bad = 1;
+			}
+			break;
 		case 'q': msg_set_quiet(1); break;
 		case 'h':
 			fputs(usage_index, stdout);

@@ -74,6 +74,16 @@ set -- "$T"/.three.new-* "$T"/three/.s*
 [ -e "$1" ] || [ -e "$2" ] && left=yes || left=no
 expect_eq "compaction leaves nothing behind" "$left" no
 run "$LODE" index -q -j2 --stats-json "$T/st.json" -i "$T/plain" --segments 1 "$CORPUS"
+answers "$T/plain" "$T/ref3"
+
+# --memory: a tiny heap limit means a commit every few documents, and the
+# same index.
+run "$LODE" index -q -j2 --memory 1M --no-compact --stats-json "$T/m.json" -i "$T/small" "$CORPUS"
+expect_rc "--memory 1M: exit 0" 0
+same_answers "--memory 1M: same answers" "$T/small" "$T/ref3"
+run "$LODE" index -q --memory 10 -i "$T/x" "$CORPUS"
+expect_rc "--memory 10 (bytes): usage error" 2
+
 if grep -Eq '"compact": [0-9]+\.[0-9]*[1-9]' "$T/st.json"; then ok "--stats-json: compaction seconds"; else
 	fail "--stats-json: compaction seconds" "$(cat "$T/st.json")"; fi
 same_answers "one compacted database: same answers" "$T/plain" "$T/ref"
