@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 
-BUILDERS = ["lode -j1", "lode -j2", "xapian bare", "fts5", "omindex"]
+BUILDERS = ["lode -j1", "lode -j2", "xapian bare", "fts5", "clucene", "lucene++", "omindex"]
 SEARCHERS = ["lode", "fts5", "rg"]
 BUILD_COLS = ["tool", "status", "wall_s", "peak_kb", "user_s", "sys_s", "index_bytes",
               "docs_indexed", "note"]
@@ -127,6 +127,8 @@ def goal_ratios(build, lat):
         "lode_j1_over_xapian_bare": ratio(b["lode -j1"], b["xapian bare"]),
         "lode_j2_over_lode_j1": ratio(b["lode -j2"], b["lode -j1"]),
         "lode_j2_over_fts5": ratio(b["lode -j2"], b["fts5"]),
+        "lode_j2_over_clucene": ratio(b["lode -j2"], b["clucene"]),
+        "lode_j2_over_lucenepp": ratio(b["lode -j2"], b["lucene++"]),
         "lode_p50_over_fts5_p50": ratio(p["lode"], p["fts5"]),
         "rg_p50_over_lode_p50": ratio(p["rg"], p["lode"]),
     }
