@@ -133,13 +133,14 @@ build_all() {
   fi
   # The Lucene peers: built by `make bench` only when their library is
   # installed (scripts/install-deps --bench; see BENCH_SKIP in the Makefile).
-  for peer in "clucene:clucene_build:libclucene-dev" "lucene++:lucenepp_build:liblucene++-dev"; do
+  for peer in "clucene:clucene_build:libclucene-dev" \
+      "lucene++:lucenepp_build:liblucene++-dev and libboost-dev"; do
     tool=${peer%%:*} rest=${peer#*:}
     prog=${rest%%:*} pkg=${rest#*:}
     if [ -x "$PEERS/$prog" ]; then
       measure "$tool" "$IDX/$prog" "$PLAIN_DIR" "$PEERS/$prog" "$IDX/$prog" "$INPUT/plain.list"
     else
-      measure_na "$tool" "not built: $pkg not installed? ($PEERS/$prog)"
+      measure_na "$tool" "not built ($PEERS/$prog needs $pkg)"
     fi
   done
   if have omindex; then
