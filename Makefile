@@ -63,6 +63,20 @@ HELPER_OBJ := $(HELPER_SRC:%.c=$(B)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(B)/bench/%) $(BENCH_CXX:bench/%.cc=$(B)/bench/%)
 
+# The Lucene peers of `make bench` are optional: BENCH_SKIP names the ones
+# whose library pkg-config does not know or whose header does not preprocess
+# (Lucene++'s needs Boost's); run-bench.sh prints "n/a" for them.
+# scripts/install-deps --bench installs both. Recursively expanded, so only
+# `make bench` pays for the test. Their headers come in with -isystem, so our
+# warnings (and -Werror) cover only our own code.
+hash := \#
+have_cxx_lib = $(shell pkg-config --exists $(1) 2>/dev/null && \
+	printf '$(hash)include <%s>\n' '$(2)' | \
+	$(CXX) -std=c++17 -E -x c++ $(call lucene_cflags,$(1)) - >/dev/null 2>&1 && echo y)
+BENCH_SKIP = $(if $(call have_cxx_lib,libclucene-core,CLucene.h),,$(B)/bench/clucene_build) \
+	$(if $(call have_cxx_lib,liblucene++,lucene++/LuceneHeaders.h),,$(B)/bench/lucenepp_build)
+lucene_cflags = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(1) 2>/dev/null))
+
 .PHONY: all check check-unit check-cli demo bench bench-quality install uninstall clean help deps fuzz tests
 # ./lode is the normal build's; a SANITIZE=1 build stays in build-san/.
 ifeq ($(SANITIZE),1)
@@ -121,6 +135,16 @@ $(B)/bench/%: bench/%.cc
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(ALL_CXXFLAGS) $(ALL_LDFLAGS) -o $@ $< $(XAP_LIBS)
 
+$(B)/bench/clucene_build: bench/clucene_build.cc bench/wide_text.h
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call lucene_cflags,libclucene-core) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libclucene-core 2>/dev/null)
+
+$(B)/bench/lucenepp_build: bench/lucenepp_build.cc bench/wide_text.h
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call lucene_cflags,liblucene++) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs liblucene++ 2>/dev/null)
+
 tests: all $(TESTS)
 
 # Every test: the unit tests (one cmocka binary per module), then the
@@ -142,7 +166,7 @@ demo: deps
 
 bench: deps
 	$(Q)scripts/install-deps --bench
-	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
+	$(Q)$(MAKE) --no-print-directory all $(filter-out $(BENCH_SKIP),$(BENCHES))
 	$(Q)LODE_BUILD=$(B) bench/run-bench.sh
 
 bench-quality: deps

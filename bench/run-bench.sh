@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-bench.sh - index build speed and query latency of lode against its peers
-# (a bare Xapian loop, SQLite FTS5, omindex; rg for queries), all in one run on
-# one input. `make bench` runs it; bench/README.md explains the figures.
+# (a bare Xapian loop, SQLite FTS5, CLucene, Lucene++, omindex; rg for
+# queries), all in one run on one input. `make bench` runs it; bench/README.md
+# explains the figures.
 #
 # Environment:
 #   LODE_BUILD      build directory with lode and bench/ peers (default: build)
@@ -130,6 +131,18 @@ build_all() {
   else
     measure_na "fts5" "not built ($PEERS/fts5_build)"
   fi
+  # The Lucene peers: built by `make bench` only when their library is
+  # installed (scripts/install-deps --bench; see BENCH_SKIP in the Makefile).
+  for peer in "clucene:clucene_build:libclucene-dev" \
+      "lucene++:lucenepp_build:liblucene++-dev and libboost-dev"; do
+    tool=${peer%%:*} rest=${peer#*:}
+    prog=${rest%%:*} pkg=${rest#*:}
+    if [ -x "$PEERS/$prog" ]; then
+      measure "$tool" "$IDX/$prog" "$PLAIN_DIR" "$PEERS/$prog" "$IDX/$prog" "$INPUT/plain.list"
+    else
+      measure_na "$tool" "not built ($PEERS/$prog needs $pkg)"
+    fi
+  done
   if have omindex; then
     # The plain copy's names end in .txt or .html, which omindex maps to
     # text/plain and text/html by itself.
