@@ -117,6 +117,12 @@ build_all() {
     for j in 1 2; do
       measure "lode -j$j" "$IDX/lode-j$j" "$ORIG_DIR" "$LODE" index -q -i "$IDX/lode-j$j" -j "$j" "$ORIG_DIR"
     done
+    # An update over the unchanged tree (goal: under 2% of the build's time).
+    if [ "$(status_of "lode -j2")" = ok ]; then
+      note "build: lode -j2, unchanged re-run"
+      /usr/bin/time -f '%e' -o "$RAW/rerun-$TAG.time" "$LODE" index -q -i "$IDX/lode-j2" -j 2 \
+        >"$RAW/rerun-$TAG.log" 2>&1 || rm -f "$RAW/rerun-$TAG.time"
+    fi
   else
     measure_na "lode -j1" "lode not built ($LODE)"
     measure_na "lode -j2" "lode not built ($LODE)"
