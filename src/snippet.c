@@ -548,19 +548,27 @@ static int all_items_found(const snip_matcher_t *m, const snip_occs_t *occ)
 	return found == n;
 }
 
-/* Matches in a prefix of T that grows (SNIP_SCAN_FIRST, then 4x) until every
- * query item has been seen or SNIP_SCAN_CAP is reached: a long text is read
- * only as far as its first matches. Sets *n to the length scanned. */
-static int find_growing(snip_matcher_t *m, const char *t, size_t len, size_t *n,
-			snip_occs_t *occ)
+/* Matches in a prefix of the text that grows (SNIP_SCAN_FIRST, then 4x)
+ * until every query item has been seen or SNIP_SCAN_CAP is reached: a long
+ * text is read, and inflated, only as far as its first matches. Sets *T to
+ * the text read, *N to the length scanned, *LEN to the length readable (less
+ * than SRC->len only when SRC failed). */
+static int find_growing(snip_matcher_t *m, const snip_source_t *src, const char **t, size_t *n,
+			size_t *len, snip_occs_t *occ)
 {
 	size_t cap = SNIP_SCAN_FIRST;
+	*len = src->len;
 	for (;;) {
-		size_t k = scan_len(t, len, cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP);
+		size_t lim = cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP;
+		/* one byte past the limit: scan_len looks at it */
+		size_t want = lim < *len ? lim + 1 : *len, avail = 0;
+		if (src->fetch(src->ctx, want, t, &avail) || avail < want)
+			*len = avail; /* damaged past here: what was read is the text */
+		size_t k = scan_len(*t, *len, lim);
 		occ->n = 0;
-		if (find(m, QF_BODY, t, k, occ))
+		if (find(m, QF_BODY, *t, k, occ))
 			return -1;
-		if (k == len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
+		if (k == *len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
 			*n = k;
 			return 0;
 		}
@@ -568,9 +576,27 @@ static int find_growing(snip_matcher_t *m, const char *t, size_t len, size_t *n,
 	}
 }
 
+static int mem_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	*text = ctx;
+	*avail = want;
+	return 0;
+}
 
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out)
+{
+	if (!text) {
+		out->p = NULL;
+		out->n = 0;
+		return 0;
+	}
+	snip_source_t src = { mem_fetch, (void *)text, len };
+	return snip_build_source(m, &src, o, out);
+}
+
+int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_opts_t *o,
+		      snip_result_t *out)
 {
 	unsigned plen = o && o->passage_len ? o->passage_len : 200;
 	unsigned maxp = o && o->max_passages ? o->max_passages : 2;
@@ -580,10 +606,9 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 	int rc = -1;
 	out->p = NULL;
 	out->n = 0;
-	if (!text)
-		return 0;
-	size_t n = 0;
-	if (find_growing(m, text, len, &n, &occ) || make_units(text, n, plen, &u))
+	const char *text = "";
+	size_t n = 0, len = 0;
+	if (find_growing(m, src, &text, &n, &len, &occ) || make_units(text, n, plen, &u))
 		goto done;
 	if (u.n == 0) {
 		rc = 0;
@@ -608,7 +633,7 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 		at = s;
 		p->line = line;
 		p->cut_before = c.chosen[k][0] > 0;
-		p->cut_after = c.chosen[k][1] + 1 < u.n || n < len;
+		p->cut_after = c.chosen[k][1] + 1 < u.n || n < src->len;
 	}
 	rc = 0;
 done:

@@ -59,6 +59,20 @@ void snip_matcher_free(snip_matcher_t *m);
  * (*out then empty). Free with snip_result_free. */
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out);
+/* A text read on demand (a stored text inflated only as far as the scan
+ * goes): FETCH makes the first WANT bytes (WANT <= LEN) available and hands
+ * back their start, which may move from one call to the next, and count.
+ * When it fails (-1) with fewer, the passages come from what it could read. */
+typedef struct {
+	int (*fetch)(void *ctx, size_t want, const char **text, size_t *avail);
+	void *ctx;
+	size_t len;   /* the whole text's length */
+} snip_source_t;
+
+/* snip_build over a text read from SRC, never more of it than the scan
+ * needs (see above: SNIP_SCAN_FIRST bytes, more while words are missing). */
+int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_opts_t *o,
+		      snip_result_t *out);
 /* Highlight spans of matches in a short field (the title): all of it, one
  * passage, no cutting. */
 int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, size_t len,

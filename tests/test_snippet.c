@@ -375,6 +375,74 @@ static void test_scan_cap(void **state)
 	free(text);
 }
 
+/* A text read on demand: how far it was read. */
+typedef struct {
+	const char *text;
+	size_t most;   /* the largest WANT asked for */
+	size_t fail_at; /* 0, or: fail beyond this many bytes */
+} counting_src_t;
+
+static int counting_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	counting_src_t *c = ctx;
+	if (want > c->most)
+		c->most = want;
+	*text = c->text;
+	if (c->fail_at && want > c->fail_at) {
+		*avail = c->fail_at;
+		return -1;
+	}
+	*avail = want;
+	return 0;
+}
+
+/* A long text is read only as far as the scan needs: the first
+ * SNIP_SCAN_FIRST bytes when every word is there, more while one is missing. */
+static void test_source_read_bounded(void **state)
+{
+	(void)state;
+	size_t len = 3 * SNIP_SCAN_CAP / 2;
+	char *text = malloc(len + 1);
+	assert_non_null(text);
+	for (size_t i = 0; i < len; i += 10)
+		memcpy(text + i, "lorem ips ", 10 < len - i ? 10 : len - i);
+	memcpy(text + 100, "alpha", 5);
+	memcpy(text + 300000, "omega", 5);
+	text[len] = '\0';
+	static const struct {
+		const char *q;
+		size_t fail_at;
+		size_t most;     /* read at most this far */
+		const char *has; /* in the passages */
+	} t[] = {
+		{"alpha", 0, SNIP_SCAN_FIRST + 1, "[alpha]"},
+		/* omega is past the first 64 KiB and 256 KiB: read to 1 MiB */
+		{"alpha omega", 0, 16 * SNIP_SCAN_FIRST + 1, "[omega]"},
+		/* never found: read to the cap, not beyond */
+		{"zebra", 0, SNIP_SCAN_CAP + 1, "lorem"},
+		/* unreadable past 200,000 bytes: passages from what was read, no
+		 * asking again */
+		{"alpha omega", 200000, 4 * SNIP_SCAN_FIRST + 1, "[alpha]"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		counting_src_t c = {text, 0, t[i].fail_at};
+		snip_source_t src = {counting_fetch, &c, len};
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_opts_t o = {2, 40};
+		snip_result_t r;
+		assert_int_equal(snip_build_source(m, &src, &o, &r), 0);
+		check_result(&r);
+		char *s = snip_render_markers(&r);
+		if (c.most > t[i].most || !strstr(s, t[i].has))
+			fail_msg("query %s: read %zu bytes (at most %zu), passages %s", t[i].q,
+				 c.most, t[i].most, s);
+		free(s);
+		snip_result_free(&r);
+		snip_matcher_free(m);
+	}
+	free(text);
+}
+
 static void test_no_matcher_terms(void **state)
 {
 	(void)state;
@@ -483,7 +551,7 @@ int main(void)
 		cmocka_unit_test(test_lines_and_flags),   cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
-		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
