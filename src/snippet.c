@@ -21,6 +21,7 @@ typedef struct {
 	size_t start, end; /* first and after last non-space byte */
 	unsigned chars;    /* characters, a whitespace run counting one */
 	int cont;          /* a piece of a long sentence, not its start */
+	int para;          /* starts a paragraph: a passage never runs into one */
 } unit_t;
 
 typedef struct {
@@ -109,7 +110,7 @@ static int abbreviation(const char *t, size_t unit_start, size_t dot)
 
 /* ---------------------------------------------------------------- units */
 
-static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont)
+static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont, int para)
 {
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 64;
@@ -119,19 +120,22 @@ static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int c
 		u->v = nv;
 		u->cap = cap;
 	}
-	u->v[u->n++] = (unit_t){start, end, chars, cont};
+	u->v[u->n++] = (unit_t){start, end, chars, cont, para};
 	return 0;
 }
 
-/* Cut T into sentences: a stop, maybe closing quotes, then a space before
- * something that is not lower case (CJK stops need no space); and at
- * paragraph ends (a blank line; a newline after a short line or before a
- * list item). */
-static int segment(const char *t, size_t n, units_t *u)
+/* Cut T[from, n) into sentences: a stop, maybe closing quotes, then a space
+ * before something that is not lower case (CJK stops need no space); and at
+ * block ends (a blank line; a newline after a short line or before a list
+ * item). FROM is the text's start or just after a blank line: nothing before
+ * it changes how the rest is cut. The first unit and each after a blank line
+ * start a paragraph. */
+static int segment(const char *t, size_t from, size_t n, units_t *u)
 {
-	size_t i = 0, ustart = 0, uend = 0;
+	size_t i = from, ustart = 0, uend = 0;
 	unsigned uchars = 0, line_chars = 0;
 	int open = 0, pend = 0; /* pend: 1 after a stop, 2 after a CJK stop */
+	int para = 1;
 	while (i < n) {
 		int cp;
 		size_t k = decode(t + i, n - i, &cp);
@@ -149,12 +153,15 @@ static int segment(const char *t, size_t n, units_t *u)
 			if (open && (nl >= 2 ||
 				     (nl == 1 && (line_chars < SHORT_LINE || block_start(t + j, n - j))) ||
 				     (pend && !starts_lower(t + j, n - j)))) {
-				if (push_unit(u, ustart, uend, uchars, 0))
+				if (push_unit(u, ustart, uend, uchars, 0, para))
 					return -1;
 				open = 0;
+				para = 0;
 			} else if (open) {
 				uchars++;
 			}
+			if (nl >= 2)
+				para = 1;
 			if (nl)
 				line_chars = 0;
 			pend = 0;
@@ -163,9 +170,10 @@ static int segment(const char *t, size_t n, units_t *u)
 		}
 		if (pend && !is_closer(cp)) {
 			if (pend == 2 && open) {
-				if (push_unit(u, ustart, uend, uchars, 0))
+				if (push_unit(u, ustart, uend, uchars, 0, para))
 					return -1;
 				open = 0;
+				para = 0;
 			}
 			pend = 0; /* "3.14", "U.S.A": no space, no end */
 		}
@@ -181,7 +189,7 @@ static int segment(const char *t, size_t n, units_t *u)
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
 	}
-	if (open && push_unit(u, ustart, uend, uchars, 0))
+	if (open && push_unit(u, ustart, uend, uchars, 0, para))
 		return -1;
 	return 0;
 }
@@ -211,12 +219,12 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		space = 0;
 		if (pchars >= limit) {
 			if (ws_next > pstart && ws_chars >= limit / 3) {
-				if (push_unit(out, pstart, ws_at, ws_chars, cont))
+				if (push_unit(out, pstart, ws_at, ws_chars, cont, s->para && !cont))
 					return -1;
 				pstart = ws_next;
 				pchars -= ws_chars + 1;
 			} else {
-				if (push_unit(out, pstart, pend, pchars, cont))
+				if (push_unit(out, pstart, pend, pchars, cont, s->para && !cont))
 					return -1;
 				pstart = i;
 				pchars = 0;
@@ -228,22 +236,120 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		pend = i + k;
 		i += k;
 	}
-	return push_unit(out, pstart, pend, pchars, cont);
+	return push_unit(out, pstart, pend, pchars, cont, s->para && !cont);
 }
 
-/* The units windows are made of: sentences, the long ones in pieces. */
-static int make_units(const char *t, size_t n, unsigned plen, units_t *u)
+/* The units windows are made of, for T[from, n) (FROM as for segment):
+ * sentences, the long ones in pieces. Appends to U. */
+static int make_units(const char *t, size_t from, size_t n, unsigned plen, units_t *u)
 {
 	units_t sent = {0};
-	int rc = segment(t, n, &sent);
+	int rc = segment(t, from, n, &sent);
 	for (size_t i = 0; i < sent.n && rc == 0; i++) {
 		if (sent.v[i].chars <= plen)
-			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0);
+			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0,
+				       sent.v[i].para);
 		else
 			rc = split_sentence(t, &sent.v[i], plen > 1 ? plen / 2 : 1, u);
 	}
 	free(sent.v);
 	return rc;
+}
+
+/* ----------------------------------------------------------- paragraphs */
+
+/* Only the paragraphs that hold matches are cut into units: passages never
+ * cross a blank line, so no other text can be in one, and a long text read
+ * for its matches is not segmented in full. */
+
+static int blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Just after the blank line ("\n", blanks, "\n") at or after AT in T[0, n),
+ * or N. segment() starts afresh there. */
+static size_t para_end(const char *t, size_t at, size_t n)
+{
+	while (at < n) {
+		const char *nl = memchr(t + at, '\n', n - at);
+		if (!nl)
+			return n;
+		size_t j = (size_t)(nl - t) + 1;
+		while (j < n && blank_byte(t[j]))
+			j++;
+		if (j < n && t[j] == '\n')
+			return j + 1;
+		at = j;
+	}
+	return n;
+}
+
+/* Just after the last blank line that ends at or before AT, but not before
+ * FROM (itself the text's start or just after a blank line). */
+static size_t para_start(const char *t, size_t from, size_t at)
+{
+	while (at > from) {
+		const char *nl = memrchr(t + from, '\n', at - from);
+		if (!nl)
+			return from;
+		size_t k = (size_t)(nl - t), j = k;
+		while (j > from && blank_byte(t[j - 1]))
+			j--;
+		if (j > from && t[j - 1] == '\n')
+			return k + 1;
+		at = k;
+	}
+	return from;
+}
+
+/* The units of the paragraphs of T[0, n) that hold an occurrence of OCC
+ * (sorted by start), in text order; with no occurrence, the first
+ * paragraph's, starting at START (the first non-space byte). */
+static int region_units(const char *t, size_t n, size_t start, const snip_occs_t *occ,
+			unsigned plen, units_t *u)
+{
+	if (!occ->n)
+		return make_units(t, 0, para_end(t, start, n), plen, u);
+	size_t from = 0, to = 0;
+	for (size_t i = 0; i < occ->n; i++) {
+		const snip_occ_t *o = &occ->v[i];
+		if (i && o->start < to) {
+			if (o->end > to)
+				to = para_end(t, o->end, n);
+			continue;
+		}
+		if (i && make_units(t, from, to, plen, u))
+			return -1;
+		from = para_start(t, to, o->start);
+		to = para_end(t, o->end, n);
+	}
+	return make_units(t, from, to, plen, u);
+}
+
+/* The first and after the last non-space byte of T[0, n). */
+static void text_bounds(const char *t, size_t n, size_t *start, size_t *end)
+{
+	size_t s = 0, e = n;
+	while (s < n) {
+		int cp;
+		size_t k = decode(t + s, n - s, &cp);
+		if (!is_space_cp(cp) || (cp == 0xFFFD && k == 1))
+			break;
+		s += k;
+	}
+	while (e > s) {
+		size_t b = e - 1;
+		while (b > s && e - b < 4 && ((unsigned char)t[b] & 0xC0) == 0x80)
+			b--;
+		int cp;
+		size_t k = decode(t + b, e - b, &cp);
+		if (b + k != e || !is_space_cp(cp) || (cp == 0xFFFD && k == 1))
+			break;
+		e = b;
+	}
+	*start = s;
+	*end = e;
 }
 
 /* -------------------------------------------------------------- choosing */
@@ -257,6 +363,7 @@ typedef struct {
 	size_t *ofirst;      /* per unit: the first occurrence starting at or after it */
 	unsigned *seen, *reps, epoch;
 	unsigned char *covered; /* items already shown in a chosen passage */
+	size_t text_start, text_end; /* the text's first and after last non-space byte */
 	size_t chosen[MAX_PASSAGES][2];
 	size_t nchosen;
 } chooser_t;
@@ -305,7 +412,7 @@ static double score(chooser_t *c, size_t a, size_t b)
 	}
 	if (sum <= 0)
 		return 0;
-	if (a == 0 && b + 1 == c->u->n)
+	if (lo == c->text_start && hi == c->text_end)
 		bonus += 0.015;
 	if (ua->cont) {
 		/* inside a long sentence: the matches in the middle */
@@ -350,6 +457,20 @@ static void mark_covered(chooser_t *c, size_t a, size_t b)
 			c->covered[c->occ->v[i].item] = 1;
 }
 
+/* Frees what choose() allocated and forgets what it chose. */
+static void chooser_free(chooser_t *c)
+{
+	free(c->wend);
+	free(c->ofirst);
+	free(c->seen);
+	free(c->reps);
+	free(c->covered);
+	c->wend = c->ofirst = NULL;
+	c->seen = c->reps = NULL;
+	c->covered = NULL;
+	c->nchosen = 0;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const size_t *x = a, *y = b;
@@ -369,8 +490,9 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 	c->covered = calloc(nitems, 1);
 	if (!c->wend || !c->ofirst || !c->seen || !c->reps || !c->covered)
 		return -1;
-	/* Windows of whole units of about PLEN characters; a short unit takes
-	 * the next one along even when that makes the window a little long. */
+	/* Windows of whole units of about PLEN characters, inside a paragraph;
+	 * a short unit takes the next one along even when that makes the
+	 * window a little long. */
 	size_t j = 0, o = 0;
 	unsigned long total = u->v[0].chars;
 	for (size_t i = 0; i < u->n; i++) {
@@ -380,8 +502,8 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 		} else if (i > 0) {
 			total -= u->v[i - 1].chars + 1;
 		}
-		while (j + 1 < u->n && (total + 1 + u->v[j + 1].chars <= plen + plen / 4 ||
-					total < plen / 2)) {
+		while (j + 1 < u->n && !u->v[j + 1].para &&
+		       (total + 1 + u->v[j + 1].chars <= plen + plen / 4 || total < plen / 2)) {
 			j++;
 			total += 1 + u->v[j].chars;
 		}
@@ -413,7 +535,8 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 		c->nchosen++;
 		mark_covered(c, bi, be);
 	}
-	if (!c->nchosen) { /* no match: the text's first sentences */
+	if (!c->nchosen && u->n && u->v[0].start == c->text_start) {
+		/* no match: the text's first sentences */
 		c->chosen[0][0] = 0;
 		c->chosen[0][1] = c->wend[0];
 		c->nchosen = 1;
@@ -608,18 +731,28 @@ int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_op
 	out->n = 0;
 	const char *text = "";
 	size_t n = 0, len = 0;
-	if (find_growing(m, src, &text, &n, &len, &occ) || make_units(text, n, plen, &u))
+	if (find_growing(m, src, &text, &n, &len, &occ))
 		goto done;
-	if (u.n == 0) {
-		rc = 0;
-		goto done;
-	}
 	c.text = text;
 	c.u = &u;
 	c.occ = &occ;
 	c.m = m;
-	if (choose(&c, plen, maxp))
+	text_bounds(text, n, &c.text_start, &c.text_end);
+	if (c.text_start == c.text_end) {
+		rc = 0; /* nothing to show */
 		goto done;
+	}
+	if (region_units(text, n, c.text_start, &occ, plen, &u) || choose(&c, plen, maxp))
+		goto done;
+	if (!c.nchosen) {
+		/* matches only where no passage can show them (a phrase across
+		 * a blank line): the text's first sentences */
+		static const snip_occs_t none = {0};
+		chooser_free(&c);
+		u.n = 0;
+		if (region_units(text, n, c.text_start, &none, plen, &u) || choose(&c, plen, maxp))
+			goto done;
+	}
 	if (!(out->p = calloc(c.nchosen, sizeof *out->p)))
 		goto done;
 	size_t at = 0;
@@ -632,8 +765,8 @@ int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_op
 		line += count_lines(text, at, s);
 		at = s;
 		p->line = line;
-		p->cut_before = c.chosen[k][0] > 0;
-		p->cut_after = c.chosen[k][1] + 1 < u.n || n < src->len;
+		p->cut_before = s > c.text_start;
+		p->cut_after = e < c.text_end || n < src->len;
 	}
 	rc = 0;
 done:
@@ -641,11 +774,7 @@ done:
 		snip_result_free(out);
 	free(occ.v);
 	free(u.v);
-	free(c.wend);
-	free(c.ofirst);
-	free(c.seen);
-	free(c.reps);
-	free(c.covered);
+	chooser_free(&c);
 	return rc;
 }
 

@@ -272,10 +272,47 @@ static void test_passages(void **state)
 		/* abbreviations and decimals do not end sentences */
 		{"pi", "Mr. Smith says pi is 3.14 or so. e.g. about. Next one.", 1, 40,
 		 "Mr. Smith says [pi] is 3.14 or so. e.g. about. ..."},
-		/* whitespace collapsed, paragraphs joined into one passage */
-		{"power", "solar\n\n   power \t plant", 0, 0, "solar [power] plant"},
+		/* whitespace collapsed; a passage stays inside its paragraph */
+		{"power", "solar\n\n   power \t plant", 0, 0, "... [power] plant"},
+		{"power", "solar\n   power \t plant", 0, 0, "solar [power] plant"},
 		{"power", "Heading\nThe power plant runs on sun. It is big.", 1, 25,
 		 "... The [power] plant runs on sun. ..."},
+	};
+	CHECK(t);
+}
+
+/* A passage never crosses a blank line: a title, byline and date block is
+ * not joined to the article's first paragraph, nor one paragraph to the next. */
+static void test_paragraphs(void **state)
+{
+	(void)state;
+	static const char article[] =
+		"Moby Dick\nBy Herman Melville\n2021-09-01\n\n"
+		"The whale swam. It was white.\n\nThe captain watched the sea.";
+	static const scase_t t[] = {
+		{"whale", article, 2, 0, "... The [whale] swam. It was white. ..."},
+		/* the passage starts at the sentence with the match */
+		{"melville", article, 2, 0, "... By Herman [Melville] 2021-09-01 ..."},
+		/* one passage per paragraph, even when both are short */
+		{"whale captain", article, 2, 0,
+		 "... The [whale] swam. It was white. ... The [captain] watched the sea."},
+		{"solar wind", "It ends with solar.\n\nWind starts the second.", 2, 0,
+		 "It ends with [solar]. ... [Wind] starts the second."},
+		{"solar wind", "It ends with solar.\n\nWind starts the second.", 1, 0,
+		 "It ends with [solar]. ..."},
+		/* a line of spaces and tabs is blank; one newline is no break */
+		{"wind", "Solar here.\n \t\r\nWind there.", 2, 0, "... [Wind] there."},
+		{"wind", "Solar here, and a line long enough to go on.\nWind there.", 2, 0,
+		 "Solar here, and a line long enough to go on. [Wind] there."},
+		/* no match: the first paragraph's sentences only */
+		{"zebra", "Heading\n\nBody one. Body two.", 2, 0, "Heading ..."},
+		{"zebra", "\n\n \n  Body one. Body two.\n\nMore.", 2, 0, "Body one. Body two. ..."},
+		/* a phrase across a blank line fits no passage: the first sentences */
+		{"\"white whale\"", "It was white\n\nwhale is the word. Then more.", 2, 0,
+		 "It was [white] ..."},
+		/* many paragraphs, matches in two far apart ones */
+		{"rare", "One.\n\nTwo rare.\n\nThree.\n\nFour.\n\nFive rare.\n\nSix.", 2, 0,
+		 "... Two [rare]. ... Five [rare]. ..."},
 	};
 	CHECK(t);
 }
@@ -547,7 +584,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms_and_phrases), cmocka_unit_test(test_stems_and_folding),
 		cmocka_unit_test(test_near),              cmocka_unit_test(test_title_field),
-		cmocka_unit_test(test_passages),          cmocka_unit_test(test_long_sentences),
+		cmocka_unit_test(test_passages),          cmocka_unit_test(test_paragraphs),
+		cmocka_unit_test(test_long_sentences),
 		cmocka_unit_test(test_lines_and_flags),   cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
