@@ -303,15 +303,80 @@ static size_t para_start(const char *t, size_t from, size_t at)
 	return from;
 }
 
+/* Bytes of context cut into units on each side of a match in a big
+ * paragraph: a passage is at most about 1.25 PLEN characters (of up to 4
+ * bytes), and its sentences need their starts found. */
+static size_t reach(unsigned plen)
+{
+	return (size_t)plen * 6 + 256;
+}
+
+/* AT moved forward past the next whitespace (within 64 bytes, else to a
+ * character start, never beyond END): a place to cut that is not inside a
+ * word. */
+static size_t snap(const char *t, size_t at, size_t end)
+{
+	for (size_t i = at; i < end && i < at + 64; i++)
+		if (blank_byte(t[i]) || t[i] == '\n')
+			return i + 1;
+	while (at < end && ((unsigned char)t[at] & 0xC0) == 0x80)
+		at++;
+	return at;
+}
+
+/* Units of T[from, to), a stretch of the paragraph T[ps, pe): a stretch
+ * that starts inside the paragraph starts with a piece of a sentence. */
+static int stretch_units(const char *t, size_t ps, size_t pe, size_t from, size_t to,
+			 unsigned plen, units_t *u)
+{
+	size_t a = from > ps ? snap(t, from, to) : ps, b = to < pe ? snap(t, to, pe) : pe;
+	size_t first = u->n;
+	if (make_units(t, a, b, plen, u))
+		return -1;
+	if (a > ps && first < u->n)
+		u->v[first].cont = 1;
+	return 0;
+}
+
+/* Units of the paragraph T[ps, pe) holding occurrences OCC[i0, i1): all of
+ * it, or when it is big (a 100 KB speech on one line) only the stretches
+ * around the occurrences: no passage can reach further. Stretches start
+ * paragraphs of their own, so that no passage joins two. */
+static int para_units(const char *t, size_t ps, size_t pe, const snip_occs_t *occ, size_t i0,
+		      size_t i1, unsigned plen, units_t *u)
+{
+	size_t r = reach(plen);
+	if (pe - ps <= 4 * r)
+		return make_units(t, ps, pe, plen, u);
+	size_t from = 0, to = 0;
+	for (size_t i = i0; i < i1; i++) {
+		const snip_occ_t *o = &occ->v[i];
+		size_t s = o->start > ps + r ? o->start - r : ps;
+		size_t e = o->end + r < pe ? o->end + r : pe;
+		if (i > i0 && s <= to) {
+			if (e > to)
+				to = e;
+			continue;
+		}
+		if (i > i0 && stretch_units(t, ps, pe, from, to, plen, u))
+			return -1;
+		from = s;
+		to = e;
+	}
+	return stretch_units(t, ps, pe, from, to, plen, u);
+}
+
 /* The units of the paragraphs of T[0, n) that hold an occurrence of OCC
  * (sorted by start), in text order; with no occurrence, the first
- * paragraph's, starting at START (the first non-space byte). */
+ * paragraph's first sentences, starting at START (the first non-space byte). */
 static int region_units(const char *t, size_t n, size_t start, const snip_occs_t *occ,
 			unsigned plen, units_t *u)
 {
-	if (!occ->n)
-		return make_units(t, 0, para_end(t, start, n), plen, u);
-	size_t from = 0, to = 0;
+	if (!occ->n) {
+		size_t pe = para_end(t, start, n), r = reach(plen);
+		return stretch_units(t, 0, pe, 0, start + r < pe ? start + r : pe, plen, u);
+	}
+	size_t from = 0, to = 0, i0 = 0;
 	for (size_t i = 0; i < occ->n; i++) {
 		const snip_occ_t *o = &occ->v[i];
 		if (i && o->start < to) {
@@ -319,12 +384,13 @@ static int region_units(const char *t, size_t n, size_t start, const snip_occs_t
 				to = para_end(t, o->end, n);
 			continue;
 		}
-		if (i && make_units(t, from, to, plen, u))
+		if (i && para_units(t, from, to, occ, i0, i, plen, u))
 			return -1;
 		from = para_start(t, to, o->start);
 		to = para_end(t, o->end, n);
+		i0 = i;
 	}
-	return make_units(t, from, to, plen, u);
+	return para_units(t, from, to, occ, i0, occ->n, plen, u);
 }
 
 /* The first and after the last non-space byte of T[0, n). */

@@ -317,6 +317,43 @@ static void test_paragraphs(void **state)
 	CHECK(t);
 }
 
+/* A paragraph of 100 KB (a speech on one line) is cut into sentences only
+ * around its matches: the passages are the ones a full cut gives. */
+static void test_big_paragraph(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	for (int i = 0; i < 2000; i++) {
+		if (i == 700)
+			buf_adds(&b, "The tariff on wool was raised. ");
+		if (i == 1500)
+			buf_adds(&b, "Congress met (briefly) on the tariff. ");
+		buf_printf(&b, "Filler sentence number %d is here. ", i);
+	}
+	buf_adds(&b, "The end.");
+	assert_false(b.oom);
+	static const struct {
+		const char *q;
+		unsigned maxp, plen;
+		const char *want;
+	} t[] = {
+		{"tariff", 1, 40, "... The [tariff] on wool was raised. ..."},
+		{"congress tariff", 2, 40, "... The [tariff] on wool was raised. ... "
+					   "[Congress] met (briefly) on the [tariff]. ..."},
+		{"wool", 1, 80, "... The tariff on [wool] was "
+				"raised. Filler sentence number 700 is here. ..."},
+		/* no match: the first sentences */
+		{"zebra", 1, 40, "Filler sentence number 0 is here. ..."},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		char *got = snip(t[i].q, b.p, b.len, t[i].maxp, t[i].plen);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s\n want %s\n got  %s", t[i].q, t[i].want, got);
+		free(got);
+	}
+	buf_free(&b);
+}
+
 static void test_long_sentences(void **state)
 {
 	(void)state;
@@ -585,7 +622,7 @@ int main(void)
 		cmocka_unit_test(test_terms_and_phrases), cmocka_unit_test(test_stems_and_folding),
 		cmocka_unit_test(test_near),              cmocka_unit_test(test_title_field),
 		cmocka_unit_test(test_passages),          cmocka_unit_test(test_paragraphs),
-		cmocka_unit_test(test_long_sentences),
+		cmocka_unit_test(test_big_paragraph),     cmocka_unit_test(test_long_sentences),
 		cmocka_unit_test(test_lines_and_flags),   cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
