@@ -54,6 +54,11 @@ static inline int is_space_cp(int cp)
 	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
+static inline int plain_ascii(char c)
+{
+	return c > 0x20 && c < 0x7F && c != '.' && c != '!' && c != '?';
+}
+
 /* Closing quotes and brackets that may follow a sentence's final stop. */
 static int is_closer(int cp)
 {
@@ -188,6 +193,18 @@ static int segment(const char *t, size_t from, size_t n, units_t *u)
 		if (is_sentence_end(cp))
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
+		if (!pend) {
+			/* the common case, counted without decoding: a run of
+			 * ASCII that is neither a space nor a stop */
+			size_t j = i;
+			while (j < n && plain_ascii(t[j]))
+				j++;
+			uchars += (unsigned)(j - i);
+			line_chars += (unsigned)(j - i);
+			if (j > i)
+				uend = j;
+			i = j;
+		}
 	}
 	if (open && push_unit(u, ustart, uend, uchars, 0, para))
 		return -1;
@@ -304,11 +321,13 @@ static size_t para_start(const char *t, size_t from, size_t at)
 }
 
 /* Bytes of context cut into units on each side of a match in a big
- * paragraph: a passage is at most about 1.25 PLEN characters (of up to 4
- * bytes), and its sentences need their starts found. */
+ * paragraph: a passage is at most about 1.25 PLEN characters, and the
+ * sentence it starts with needs its start found. (Bytes, not characters:
+ * in a script of 3-byte characters, passages around a match in a big
+ * paragraph may start a little later than they could.) */
 static size_t reach(unsigned plen)
 {
-	return (size_t)plen * 6 + 256;
+	return (size_t)plen * 3 + 64;
 }
 
 /* AT moved forward past the next whitespace (within 64 bytes, else to a

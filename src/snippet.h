@@ -18,7 +18,10 @@
 #include "stem.h"
 
 #define SNIP_SCAN_CAP (4u << 20)
-#define SNIP_SCAN_FIRST (64u << 10) /* scanned first; more only while query words are missing */
+/* Scanned first; more only while query words are missing. Most texts are
+ * shorter; for a long one this bounds a hit's cost (inflating, tokenizing,
+ * cutting into sentences) when its first part holds every word. */
+#define SNIP_SCAN_FIRST (16u << 10)
 
 typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
 

@@ -481,7 +481,7 @@ static void test_source_read_bounded(void **state)
 	for (size_t i = 0; i < len; i += 10)
 		memcpy(text + i, "lorem ips ", 10 < len - i ? 10 : len - i);
 	memcpy(text + 100, "alpha", 5);
-	memcpy(text + 300000, "omega", 5);
+	memcpy(text + 5 * SNIP_SCAN_FIRST, "omega", 5);
 	text[len] = '\0';
 	static const struct {
 		const char *q;
@@ -490,13 +490,13 @@ static void test_source_read_bounded(void **state)
 		const char *has; /* in the passages */
 	} t[] = {
 		{"alpha", 0, SNIP_SCAN_FIRST + 1, "[alpha]"},
-		/* omega is past the first 64 KiB and 256 KiB: read to 1 MiB */
+		/* omega is past the first prefix and the one 4 times longer */
 		{"alpha omega", 0, 16 * SNIP_SCAN_FIRST + 1, "[omega]"},
 		/* never found: read to the cap, not beyond */
 		{"zebra", 0, SNIP_SCAN_CAP + 1, "lorem"},
-		/* unreadable past 200,000 bytes: passages from what was read, no
+		/* unreadable past 10 prefixes: passages from what was read, no
 		 * asking again */
-		{"alpha omega", 200000, 4 * SNIP_SCAN_FIRST + 1, "[alpha]"},
+		{"alpha omega", 10 * SNIP_SCAN_FIRST, 16 * SNIP_SCAN_FIRST + 1, "[alpha]"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		counting_src_t c = {text, 0, t[i].fail_at};
