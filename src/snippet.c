@@ -756,32 +756,56 @@ static int all_items_found(const snip_matcher_t *m, const snip_occs_t *occ)
 	return found == n;
 }
 
+/* Where a scan of T[0, len) that may go no further than CAP stops: CAP
+ * moved back to just after a space (a word is not cut in two between two
+ * pieces of a scan) when there is one in the 256 bytes before it, else to a
+ * character start. */
+static size_t piece_end(const char *t, size_t len, size_t cap)
+{
+	size_t k = scan_len(t, len, cap);
+	if (k == len)
+		return k;
+	for (size_t j = k; j > 0 && j + 256 > k; j--)
+		if ((unsigned char)t[j - 1] <= 0x20)
+			return j;
+	return k;
+}
+
 /* Matches in a prefix of the text that grows (SNIP_SCAN_FIRST, then 4x)
  * until every query item has been seen or SNIP_SCAN_CAP is reached: a long
- * text is read, and inflated, only as far as its first matches. Sets *T to
- * the text read, *N to the length scanned, *LEN to the length readable (less
- * than SRC->len only when SRC failed). */
+ * text is read, inflated and tokenized only as far as its first matches,
+ * each byte once. Sets *T to the text read, *N to the length scanned, *LEN to
+ * the length readable (less than SRC->len only when SRC failed). */
 static int find_growing(snip_matcher_t *m, const snip_source_t *src, const char **t, size_t *n,
 			size_t *len, snip_occs_t *occ)
 {
-	size_t cap = SNIP_SCAN_FIRST;
+	size_t cap = SNIP_SCAN_FIRST, done = 0;
+	snip_scan_t *sc = m ? snip_scan_new(m, QF_BODY) : NULL;
+	int rc = m && !sc ? -1 : 0;
 	*len = src->len;
-	for (;;) {
+	while (rc == 0) {
 		size_t lim = cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP;
 		/* one byte past the limit: scan_len looks at it */
 		size_t want = lim < *len ? lim + 1 : *len, avail = 0;
 		if (src->fetch(src->ctx, want, t, &avail) || avail < want)
 			*len = avail; /* damaged past here: what was read is the text */
-		size_t k = scan_len(*t, *len, lim);
+		size_t k = piece_end(*t, *len, lim);
+		if (k < done)
+			k = done; /* the text shrank (damaged): keep what was scanned */
 		occ->n = 0;
-		if (find(m, QF_BODY, *t, k, occ))
-			return -1;
+		if (sc && (snip_scan_feed(sc, *t, done, k) || snip_scan_occs(sc, occ))) {
+			rc = -1;
+			break;
+		}
+		done = k;
 		if (k == *len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
 			*n = k;
-			return 0;
+			break;
 		}
 		cap *= 4;
 	}
+	snip_scan_free(sc);
+	return rc;
 }
 
 static int mem_fetch(void *ctx, size_t want, const char **text, size_t *avail)
