@@ -194,13 +194,23 @@ static int segment(const char *t, size_t from, size_t n, units_t *u)
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
 		if (!pend) {
-			/* the common case, counted without decoding: a run of
-			 * ASCII that is neither a space nor a stop */
+			/* the common case, counted without decoding: ASCII that
+			 * is neither a space nor a stop, and single spaces
+			 * between such (they end nothing) */
 			size_t j = i;
-			while (j < n && plain_ascii(t[j]))
-				j++;
+			unsigned spaces = 0;
+			for (;;) {
+				if (j < n && plain_ascii(t[j])) {
+					j++;
+				} else if (j + 1 < n && t[j] == ' ' && plain_ascii(t[j + 1])) {
+					spaces++;
+					j++;
+				} else {
+					break;
+				}
+			}
 			uchars += (unsigned)(j - i);
-			line_chars += (unsigned)(j - i);
+			line_chars += (unsigned)(j - i) - spaces;
 			if (j > i)
 				uend = j;
 			i = j;
