@@ -5,7 +5,9 @@
  * only where the whole phrase occurs, NEAR words only inside the window, title:
  * terms only in the title. Stems and folded accents highlight the original
  * word form ("mercenaries" for the query mercenary, "Café" for cafe).
- * Passages are sentence-aligned, chosen by the query terms' weights (rarer
+ * Passages are sentence-aligned, never cross a blank line (a paragraph
+ * break: a title, byline and date block is not joined to the first
+ * paragraph), are chosen by the query terms' weights (rarer
  * terms count more, distinct terms more than repeats, near ones more than far
  * ones), printed in document order. A text is scanned from the start in a
  * growing prefix (SNIP_SCAN_FIRST bytes, then four times more) until every
