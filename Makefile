@@ -34,10 +34,14 @@ else
 Q := @
 endif
 
-PKGS := libutf8proc libxml-2.0 md4c jansson zlib
+# libxml2 is linked only into the HTML module (html_module.h), which liblode
+# loads on first use: `lode search` never loads it.
+PKGS := libutf8proc md4c jansson zlib
+HTML_PKGS := libxml-2.0
 XAPIAN_CONFIG ?= xapian-config
-PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) $(HTML_PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+HTML_LIBS   = $(shell pkg-config --libs $(HTML_PKGS) libutf8proc 2>/dev/null)
 XAP_CFLAGS  = $(shell $(XAPIAN_CONFIG) --cxxflags 2>/dev/null)
 XAP_LIBS    = $(shell $(XAPIAN_CONFIG) --libs 2>/dev/null)
 
@@ -46,10 +50,11 @@ ALL_CFLAGS   = $(CFLAGS) -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(SAN) \
 	       -Iinclude -Isrc -Ibindings $(PKG_CFLAGS) -MMD -MP
 ALL_CXXFLAGS = $(CXXFLAGS) -std=c++17 -fPIC $(WARN) $(SAN) \
 	       -Iinclude -Ibindings $(XAP_CFLAGS) -MMD -MP
-LIBS_ALL     = $(XAP_LIBS) $(PKG_LIBS) -lpthread -lm
+LIBS_ALL     = $(XAP_LIBS) $(PKG_LIBS) -ldl -lpthread -lm
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
+HTML_SRC := $(sort $(wildcard src/html/*.c))
 BIND_SRC := $(sort $(wildcard bindings/*.cc))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
@@ -58,6 +63,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_CXX := $(sort $(wildcard bench/*.cc))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(BIND_SRC:%.cc=$(B)/%.o)
+HTML_OBJ := $(HTML_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 HELPER_OBJ := $(HELPER_SRC:%.c=$(B)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -80,9 +86,9 @@ lucene_cflags = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(1) 2>/de
 .PHONY: all check check-unit check-cli demo bench bench-quality install uninstall clean help deps fuzz tests
 # ./lode is the normal build's; a SANITIZE=1 build stays in build-san/.
 ifeq ($(SANITIZE),1)
-all: $(B)/lode $(B)/liblode.so $(B)/liblode.a $(B)/lode.pc
+all: $(B)/lode $(B)/liblode.so $(B)/liblode.a $(B)/lode-html.so $(B)/lode.pc
 else
-all: lode $(B)/liblode.so $(B)/liblode.a $(B)/lode.pc
+all: lode $(B)/liblode.so $(B)/liblode.a $(B)/lode-html.so $(B)/lode.pc
 endif
 
 deps:
@@ -107,13 +113,24 @@ $(B)/liblode.so: $(LIB_OBJ) liblode.map
 	$(Q)$(CXX) -shared -Wl,-soname,liblode.so.$(SOVER) -Wl,--version-script=liblode.map \
 		$(ALL_LDFLAGS) -o $@ $(LIB_OBJ) $(LIBS_ALL)
 
+# The HTML module: its own objects, what they use of liblode.a (copies kept
+# private), libxml2; it exports only lode_html_module.
+$(B)/lode-html.so: $(HTML_OBJ) $(B)/liblode.a lode-html.map
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -shared -Wl,--version-script=lode-html.map -Wl,--no-undefined \
+		$(ALL_LDFLAGS) -o $@ $(HTML_OBJ) $(B)/liblode.a $(HTML_LIBS) -lm
+
+# where an installed liblode looks for the module last
+$(B)/src/html_module.o: ALL_CFLAGS += -DLODE_LIBDIR='"$(LIBDIR)"'
+
 $(B)/lode: $(CLI_OBJ) $(B)/liblode.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/liblode.a $(LIBS_ALL)
 
-# `./lode` at the top of the tree runs in place (statically linked to liblode).
+# `./lode` at the top of the tree runs in place (statically linked to liblode);
+# a link, so that it finds the HTML module beside its target.
 lode: $(B)/lode
-	$(Q)cp $< $@
+	$(Q)ln -sf $< $@
 
 $(B)/lode.pc: lode.pc.in include/lode.h
 	@mkdir -p $(@D)
@@ -183,6 +200,7 @@ install: all
 	install -m 755 $(B)/lode $(DESTDIR)$(BINDIR)/lode
 	install -m 644 $(B)/liblode.a $(DESTDIR)$(LIBDIR)/liblode.a
 	install -m 755 $(B)/liblode.so $(DESTDIR)$(LIBDIR)/liblode.so.$(VERSION)
+	install -m 755 $(B)/lode-html.so $(DESTDIR)$(LIBDIR)/lode-html.so
 	ln -sf liblode.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liblode.so.$(SOVER)
 	ln -sf liblode.so.$(SOVER) $(DESTDIR)$(LIBDIR)/liblode.so
 	install -m 644 include/lode.h $(DESTDIR)$(INCLUDEDIR)/lode.h
@@ -194,7 +212,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lode $(DESTDIR)$(LIBDIR)/liblode.a \
 		$(DESTDIR)$(LIBDIR)/liblode.so $(DESTDIR)$(LIBDIR)/liblode.so.$(SOVER) \
-		$(DESTDIR)$(LIBDIR)/liblode.so.$(VERSION) $(DESTDIR)$(INCLUDEDIR)/lode.h \
+		$(DESTDIR)$(LIBDIR)/liblode.so.$(VERSION) $(DESTDIR)$(LIBDIR)/lode-html.so \
+		$(DESTDIR)$(INCLUDEDIR)/lode.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/lode.pc
 	cd man && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
 	cd man && for f in *.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$f; done
@@ -204,7 +223,7 @@ clean:
 
 help:
 	@echo "Targets:"
-	@echo "  all (default)  build ./lode, liblode.so, liblode.a, lode.pc into build/"
+	@echo "  all (default)  build ./lode, liblode.so, liblode.a, lode-html.so, lode.pc into build/"
 	@echo "  demo           install missing packages, build, index samples/, search it"
 	@echo "  check          install missing packages, run every test (unit + command line)"
 	@echo "  check-unit     only the cmocka unit tests;  check-cli: only command-line tests"

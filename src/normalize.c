@@ -326,6 +326,9 @@ static const char *simple_fold(const char *s, size_t len, size_t *n, size_t *fl)
 	}
 	int cp;
 	*n = decode(s, len, &cp);
+	/* built on the first non-ASCII character: an ASCII query or text
+	 * (most searches) never pays for the table */
+	pthread_once(&small_once, small_init);
 	if (cp < SMALL_END && small_fold[cp].len != NOT_SMALL) {
 		*fl = small_fold[cp].len;
 		return small_fold[cp].b;
@@ -340,7 +343,6 @@ static const char *simple_fold(const char *s, size_t len, size_t *n, size_t *fl)
 int norm_fold_n(const char *s, size_t len, char *out, size_t cap, size_t *outlen)
 {
 	size_t o = 0, i = 0, n, fl;
-	pthread_once(&small_once, small_init);
 	while (i < len) {
 		const char *f = simple_fold(s + i, len - i, &n, &fl);
 		if (f) {

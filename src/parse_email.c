@@ -263,8 +263,11 @@ static void leaf(mail_t *m, const part_t *p, int html)
 			 strcasecmp(p->charset, "ascii") ? p->charset : NULL;
 	if (n && html) {
 		html_doc_t hd;
-		if (html_extract(s, n, cs, &hd) == PARSE_OK)
+		parse_result_t hr = html_extract(s, n, cs, &hd);
+		if (hr == PARSE_OK)
 			add_text(m, hd.text.p, hd.text.len);
+		else if (hr == PARSE_FAILED)
+			mail_warn(m, p->body, "email: HTML part skipped, the HTML module cannot be loaded");
 		m->text.oom |= hd.text.oom;
 		html_doc_free(&hd);
 	} else if (n) {

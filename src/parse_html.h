@@ -1,5 +1,5 @@
 /* parse_html.h - HTML to visible text and metadata, streamed through
- * libxml2's SAX parser (no tree is built). parse_html() (parse.h) is the
+ * libxml2's SAX parser (no tree is built) in the HTML module (html_module.h). parse_html() (parse.h) is the
  * file parser; html_extract() is shared with the e-mail parser for text/html
  * parts. */
 #ifndef LODE_PARSE_HTML_H
@@ -23,8 +23,9 @@ typedef struct {
  * initialises; free it with html_doc_free() whatever the result.
  * CHARSET: a transport-level charset (a MIME Content-Type parameter) that
  * wins over the page's own <meta charset>; NULL when there is none.
- * Returns PARSE_OK, PARSE_BINARY (not text) or PARSE_NOMEM. An empty page
- * is PARSE_OK with empty buffers. */
+ * Returns PARSE_OK, PARSE_BINARY (not text), PARSE_FAILED (the HTML module,
+ * html_module.h, cannot be loaded) or PARSE_NOMEM. An empty page is PARSE_OK
+ * with empty buffers. */
 parse_result_t html_extract(const char *data, size_t len, const char *charset, html_doc_t *doc);
 void html_doc_free(html_doc_t *doc);
 

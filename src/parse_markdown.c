@@ -3,7 +3,6 @@
  * URLs and raw HTML dropped, entities decoded), metadata from front matter,
  * and the conventions of scraped articles: a "By ..." byline and a date line
  * near the top, and an "Original url:" line giving the source address. */
-#include <libxml/HTMLparser.h>
 #include <limits.h>
 #include <md4c.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "date.h"
 #include "encoding.h"
 #include "frontmatter.h"
+#include "html_module.h"
 #include "parse.h"
 
 /* How far down the rendered text a byline or a date line may be. */
@@ -77,7 +77,8 @@ static void add_codepoint(render_t *r, unsigned cp)
 }
 
 /* "&amp;", "&#233;", "&#xE9;": md4c hands over the raw entity. Names come
- * from libxml2's HTML table; an unknown one stays as written. */
+ * from libxml2's HTML table (in the HTML module); an unknown one stays as
+ * written, as does every name when the module cannot be loaded. */
 static void add_entity(render_t *r, const char *s, size_t n)
 {
 	if (n >= 4 && s[1] == '#') {
@@ -96,9 +97,10 @@ static void add_entity(render_t *r, const char *s, size_t n)
 	if (n >= 3 && n - 2 < sizeof name) {
 		memcpy(name, s + 1, n - 2);
 		name[n - 2] = '\0';
-		const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-		if (e) {
-			add_codepoint(r, e->value);
+		const html_module_t *m = html_module(NULL);
+		unsigned cp = m ? m->entity(name) : 0;
+		if (cp) {
+			add_codepoint(r, cp);
 			return;
 		}
 	}

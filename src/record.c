@@ -1,6 +1,8 @@
 /* record.c - encode/decode a document's stored data; see record.h. */
 #include "record.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -112,7 +114,23 @@ static uint64_t num_of(const unsigned char *s, size_t n)
 	return v;
 }
 
-int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
+/* The header of an 'X' field of N bytes at P: the raw length in *RAW, the
+ * zlib stream after it at *Z. Returns 0, -1 when it cannot be right. */
+static int x_header(const unsigned char *p, uint64_t n, uint64_t *raw, const unsigned char **z)
+{
+	const unsigned char *q = p;
+	/* deflate packs at most 1032 bytes into one: a larger claimed length
+	 * is corrupt, and must not size a buffer (4 GiB) */
+	if (get_varint(&q, p + n, raw) || *raw > (1u << 31) ||
+	    *raw > (uint64_t)(p + n - q) * 1032 + 64)
+		return -1;
+	*z = q;
+	return 0;
+}
+
+/* Decode DATA into R; the text inflated into STORE when LAZY is NULL, else
+ * left where it is and described in *LAZY. */
+static int decode(const char *data, size_t len, record_t *r, buf_t *store, record_text_t *lazy)
 {
 	memset(r, 0, sizeof *r);
 	buf_reset(store);
@@ -121,19 +139,16 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 	size_t need = 0;
 	while (p < end) {
 		unsigned char key = *p++;
-		uint64_t n;
+		uint64_t n, raw;
+		const unsigned char *z;
 		if (get_varint(&p, end, &n) || n > (uint64_t)(end - p))
 			return -1;
 		if (key == 'X') {
-			const unsigned char *q = p;
-			uint64_t raw;
-			/* deflate packs at most 1032 bytes into one: a larger claimed
-			 * length is corrupt, and must not size the store (4 GiB) */
-			if (get_varint(&q, p + n, &raw) || raw > (1u << 31) ||
-			    raw > (uint64_t)(p + n - q) * 1032 + 64)
+			if (x_header(p, n, &raw, &z))
 				return -1;
-			need += raw + 1;
-		} else {
+			if (!lazy)
+				need += raw + 1;
+		} else if (key != 'x' || !lazy) {
 			need += n + 1;
 		}
 		p += n;
@@ -152,11 +167,18 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 		case 'z': r->size = num_of(p, n); break;
 		case 'l': r->line = (unsigned)num_of(p, n); break;
 		case 'X': {
-			const unsigned char *q = p;
 			uint64_t raw = 0;
-			get_varint(&q, p + n, &raw);
+			const unsigned char *z = NULL;
+			x_header(p, n, &raw, &z);
+			if (lazy) {
+				lazy->raw = NULL;
+				lazy->z = z;
+				lazy->zlen = (size_t)(p + n - z);
+				lazy->len = (size_t)raw;
+				break;
+			}
 			uLongf got = (uLongf)raw;
-			if (uncompress((Bytef *)store->p + store->len, &got, q, (uLong)(p + n - q)) != Z_OK ||
+			if (uncompress((Bytef *)store->p + store->len, &got, z, (uLong)(p + n - z)) != Z_OK ||
 			    got != raw)
 				return -1;
 			store->len += raw;
@@ -165,6 +187,14 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 			r->text_len = raw;
 			break;
 		}
+		case 'x':
+			if (lazy) {
+				lazy->raw = (const char *)p;
+				lazy->z = NULL;
+				lazy->len = n;
+				break;
+			}
+			/* fall through */
 		default:
 			memcpy(store->p + store->len, p, n);
 			store->len += n;
@@ -189,6 +219,85 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 	if (!r->text)
 		r->text = "";
 	return 0;
+}
+
+int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
+{
+	return decode(data, len, r, store, NULL);
+}
+
+int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store,
+			 record_text_t *text)
+{
+	record_text_t unused;
+	if (!text)
+		text = &unused;
+	memset(text, 0, sizeof *text);
+	if (decode(data, len, r, store, text) == 0)
+		return 0;
+	memset(text, 0, sizeof *text);
+	return -1;
+}
+
+/* Inflate T's stream until T->out holds WANT bytes (WANT <= T->len). */
+static int inflate_to(record_text_t *t, size_t want)
+{
+	if (!t->zs) {
+		if (t->zlen > UINT_MAX || !(t->zs = calloc(1, sizeof *t->zs)))
+			return -1;
+		if (inflateInit(t->zs) != Z_OK) {
+			free(t->zs);
+			t->zs = NULL;
+			return -1;
+		}
+		t->zs->next_in = (Bytef *)t->z;
+		t->zs->avail_in = (uInt)t->zlen;
+	}
+	if (buf_reserve(&t->out, want - t->out.len))
+		return -1;
+	t->zs->next_out = (Bytef *)t->out.p + t->out.len;
+	t->zs->avail_out = (uInt)(want - t->out.len);
+	/* one call: all of the input is there, the output stops at WANT */
+	int zr = inflate(t->zs, Z_SYNC_FLUSH);
+	t->out.len = (size_t)((char *)t->zs->next_out - t->out.p);
+	t->out.p[t->out.len] = '\0';
+	if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+		return -1;
+	/* short: the stream ended before the length it claims, or is cut off */
+	return t->out.len < want ? -1 : 0;
+}
+
+int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t *avail)
+{
+	if (want > t->len)
+		want = t->len;
+	if (!t->z) {
+		*text = t->raw ? t->raw : "";
+		*avail = t->raw ? want : 0;
+		return 0;
+	}
+	int rc = 0;
+	if (t->out.len < want) {
+		if (t->failed || inflate_to(t, want)) {
+			t->failed = 1;
+			rc = -1;
+		}
+	}
+	*text = t->out.p ? t->out.p : "";
+	*avail = t->out.len < want ? t->out.len : want;
+	return rc;
+}
+
+void record_text_free(record_text_t *t)
+{
+	if (!t)
+		return;
+	if (t->zs) {
+		inflateEnd(t->zs);
+		free(t->zs);
+	}
+	buf_free(&t->out);
+	memset(t, 0, sizeof *t);
 }
 
 uint64_t record_hash(const char *data, size_t len)

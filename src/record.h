@@ -28,6 +28,35 @@ int record_encode(const record_t *r, buf_t *out);
  * unchanged. Returns 0, -1 for a malformed record. */
 int record_decode(const char *data, size_t len, record_t *r, buf_t *store);
 
+/* A record's stored text, read on demand: the fields of a search hit are
+ * wanted for every hit, the text (inflated, often megabytes) only for the
+ * part snippets scan. Borrows the record's data: free before the data goes. */
+struct z_stream_s;
+typedef struct {
+	const char *raw;          /* stored raw ('x'): the text itself */
+	const unsigned char *z;   /* stored compressed ('X'): the zlib stream */
+	size_t zlen;
+	size_t len;               /* the text's full length */
+	struct z_stream_s *zs;    /* inflate state, once started */
+	buf_t out;                /* what has been inflated so far */
+	int failed;               /* the stream is damaged past out.len */
+} record_text_t;
+
+/* Decode DATA's fields into R as record_decode does, but not the text:
+ * R->text is "" and R->text_len 0; TEXT (may be NULL) is set up to read it
+ * with record_text_prefix. Returns 0, -1 for a malformed record. TEXT needs
+ * record_text_free whatever the result. */
+int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store,
+			 record_text_t *text);
+/* The first WANT bytes of T's text (all of it when it is shorter), inflating
+ * no more than that: *TEXT (not NUL-terminated; owned by T or the record's
+ * data, valid until the next call on T) and *AVAIL. Returns 0; -1 when out of memory or the stream is
+ * damaged, with the text readable so far still in *TEXT, *AVAIL. */
+int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t *avail);
+/* Frees what T holds; T may be zeroed or set up; the record's data is not
+ * touched. */
+void record_text_free(record_text_t *t);
+
 /* 64-bit content hash (FNV-1a variant over 8-byte words; not cryptographic). */
 uint64_t record_hash(const char *data, size_t len);
 #endif

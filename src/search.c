@@ -376,7 +376,42 @@ static const char *nz(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* Fill hit I from the document's record, with passages. */
+static int text_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	return record_text_prefix(ctx, want, text, avail);
+}
+
+/* Hit I's passages from the stored TEXT, inflated only as far as their scan
+ * reads; REC_LINE is the line the document starts on in its file. */
+static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher_t *m,
+				   const lode_query_opts_t *o, record_text_t *text,
+				   unsigned rec_line)
+{
+	snip_opts_t so = { o->snippets, o->snippet_len ? o->snippet_len : 200 };
+	snip_source_t src = { text_fetch, text, text->len };
+	if (snip_build_source(m, &src, &so, &h->passages))
+		return LODE_NOMEM;
+	h->snips = calloc(h->passages.n ? h->passages.n : 1, sizeof *h->snips);
+	if (!h->snips)
+		return LODE_NOMEM;
+	for (size_t k = 0; k < h->passages.n; k++) {
+		snip_passage_t *p = &h->passages.p[k];
+		lode_snippet_t *sn = &h->snips[k];
+		sn->text = p->text;
+		sn->len = p->len;
+		sn->hl = copy_spans(p->hl, p->nhl);
+		sn->nhl = p->nhl;
+		sn->line = p->line + (rec_line > 1 ? rec_line - 1 : 0);
+		sn->cut_before = p->cut_before;
+		sn->cut_after = p->cut_after;
+	}
+	hit->snippets = h->snips;
+	hit->nsnippets = h->passages.n;
+	return LODE_OK;
+}
+
+/* Fill hit I from the document's record, with passages. Only the fields are
+ * decoded for every hit; the text, the bulk of a record, only for passages. */
 static lode_status_t fill_hit(lode_results_t *r, size_t i, xap_doc_t *doc, snip_matcher_t *m,
 			      const lode_query_opts_t *o)
 {
@@ -387,8 +422,9 @@ static lode_status_t fill_hit(lode_results_t *r, size_t i, xap_doc_t *doc, snip_
 	if (xap_doc_get_data(doc, &data, &len) != XAP_OK)
 		return LODE_ENGINE;
 	record_t rec;
-	if (record_decode(data, len, &rec, &h->recbuf))
-		memset(&rec, 0, sizeof rec), rec.text = "";
+	record_text_t text;
+	if (record_decode_fields(data, len, &rec, &h->recbuf, &text))
+		memset(&rec, 0, sizeof rec);
 	hit->path = rec.path ? rec.path : "";
 	hit->id = nz(rec.id);
 	hit->title = nz(rec.title);
@@ -396,27 +432,12 @@ static lode_status_t fill_hit(lode_results_t *r, size_t i, xap_doc_t *doc, snip_
 	hit->date = nz(rec.date);
 	hit->url = nz(rec.url);
 	hit->format = nz(rec.format);
-	if (m && o->snippets) {
-		snip_opts_t so = { o->snippets, o->snippet_len ? o->snippet_len : 200 };
-		if (snip_build(m, rec.text, rec.text_len, &so, &h->passages))
-			return LODE_NOMEM;
-		h->snips = calloc(h->passages.n ? h->passages.n : 1, sizeof *h->snips);
-		if (!h->snips)
-			return LODE_NOMEM;
-		for (size_t k = 0; k < h->passages.n; k++) {
-			snip_passage_t *p = &h->passages.p[k];
-			lode_snippet_t *sn = &h->snips[k];
-			sn->text = p->text;
-			sn->len = p->len;
-			sn->hl = copy_spans(p->hl, p->nhl);
-			sn->nhl = p->nhl;
-			sn->line = p->line + (rec.line > 1 ? rec.line - 1 : 0);
-			sn->cut_before = p->cut_before;
-			sn->cut_after = p->cut_after;
-		}
-		hit->snippets = h->snips;
-		hit->nsnippets = h->passages.n;
-	}
+	lode_status_t rc = LODE_OK;
+	if (m && o->snippets)
+		rc = fill_passages(h, hit, m, o, &text, rec.line);
+	record_text_free(&text); /* the passages hold copies */
+	if (rc != LODE_OK)
+		return rc;
 	if (m && hit->title) {
 		if (snip_highlight_field(m, QF_TITLE, hit->title, strlen(hit->title),
 					 &h->title_passages) == 0 && h->title_passages.n) {

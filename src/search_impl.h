@@ -41,7 +41,7 @@ lode_status_t search_recheck_sources(lode_search_t *s, lode_status_t rc);
 
 /* What one hit owns (the lode_hit_t beside it borrows from here). */
 typedef struct {
-	buf_t recbuf;             /* decoded record strings and text */
+	buf_t recbuf;             /* decoded record strings (the text is not kept) */
 	snip_result_t passages, title_passages;
 	lode_snippet_t *snips;
 	lode_span_t *title_hl;

@@ -347,12 +347,16 @@ typedef struct {
 	size_t start, end;
 } hit_t;
 
-typedef struct {
+typedef struct snip_scan {
 	snip_matcher_t *m;
+	qfield_t field;
+	int any;               /* some item applies to the field */
 	unsigned char *active; /* per word: used by an item of the field scanned */
 	hit_t *hits;
 	size_t nhits, caphits;
 	size_t *wfirst, *wcount; /* per word: its hits in hits[], by position */
+	size_t base;           /* offset of the piece being tokenized */
+	unsigned pos;          /* the position of the next piece's first token */
 } scan_t;
 
 static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t end)
@@ -361,7 +365,7 @@ static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t
 		return 0;
 	if (grow((void **)&sc->hits, &sc->caphits, sc->nhits + 1, sizeof *sc->hits))
 		return -1;
-	sc->hits[sc->nhits++] = (hit_t){word, pos, start, end};
+	sc->hits[sc->nhits++] = (hit_t){word, pos, sc->base + start, sc->base + end};
 	return 0;
 }
 
@@ -427,6 +431,8 @@ static int index_hits(scan_t *sc)
 		if (!n || cmp_hit(&sc->hits[n - 1], &sc->hits[i]))
 			sc->hits[n++] = sc->hits[i];
 	sc->nhits = n;
+	free(sc->wfirst);
+	free(sc->wcount);
 	sc->wfirst = calloc(sc->m->nwords + 1, sizeof *sc->wfirst);
 	sc->wcount = calloc(sc->m->nwords + 1, sizeof *sc->wcount);
 	if (!sc->wfirst || !sc->wcount)
@@ -566,41 +572,74 @@ static int item_applies(const item_t *it, qfield_t field)
 	return it->field == field || (field == QF_TITLE && it->field == QF_BODY);
 }
 
-int snip_find(snip_matcher_t *m, qfield_t field, const char *text, size_t len, snip_occs_t *out)
+snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field)
 {
-	scan_t sc = {m, NULL, NULL, 0, 0, NULL, NULL};
-	int rc = -1, any = 0;
-	if (!(sc.active = calloc(m->nwords + 1, 1)))
-		return -1;
+	scan_t *sc = calloc(1, sizeof *sc);
+	if (!sc || !(sc->active = calloc(m->nwords + 1, 1))) {
+		free(sc);
+		return NULL;
+	}
+	sc->m = m;
+	sc->field = field;
 	for (size_t i = 0; i < m->nitems; i++) {
 		const item_t *it = &m->items[i];
 		if (!item_applies(it, field))
 			continue;
-		any = 1;
+		sc->any = 1;
 		for (size_t k = 0; k < it->nwords; k++)
-			sc.active[m->ids[it->first + k]] = 1;
+			sc->active[m->ids[it->first + k]] = 1;
 	}
-	if (!any) {
-		rc = 0;
-		goto done;
-	}
-	if (tok_run(text, len, 0, on_token, &sc, NULL) || index_hits(&sc))
-		goto done;
+	return sc;
+}
+
+int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to)
+{
+	if (!sc->any || to <= from)
+		return 0;
+	sc->base = from;
+	unsigned next = sc->pos;
+	if (tok_run(text + from, to - from, sc->pos, on_token, sc, &next))
+		return -1;
+	sc->pos = next;
+	return 0;
+}
+
+int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out)
+{
+	snip_matcher_t *m = sc->m;
+	size_t n0 = out->n;
+	if (!sc->any)
+		return 0;
+	if (index_hits(sc))
+		return -1;
 	for (size_t i = 0; i < m->nitems; i++)
-		if (m->items[i].near < 0 && item_applies(&m->items[i], field) &&
-		    item_occs(&sc, (unsigned)i, out))
-			goto done;
+		if (m->items[i].near < 0 && item_applies(&m->items[i], sc->field) &&
+		    item_occs(sc, (unsigned)i, out))
+			return -1;
 	for (size_t i = 0; i < m->nnears; i++)
-		if (item_applies(&m->items[m->nears[i].first], field) &&
-		    near_occs(&sc, &m->nears[i], out))
-			goto done;
-	if (out->n)
-		qsort(out->v, out->n, sizeof *out->v, cmp_occ);
-	rc = 0;
-done:
-	free(sc.active);
-	free(sc.hits);
-	free(sc.wfirst);
-	free(sc.wcount);
+		if (item_applies(&m->items[m->nears[i].first], sc->field) &&
+		    near_occs(sc, &m->nears[i], out))
+			return -1;
+	if (out->n > n0)
+		qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_occ);
+	return 0;
+}
+
+void snip_scan_free(snip_scan_t *sc)
+{
+	if (!sc)
+		return;
+	free(sc->active);
+	free(sc->hits);
+	free(sc->wfirst);
+	free(sc->wcount);
+	free(sc);
+}
+
+int snip_find(snip_matcher_t *m, qfield_t field, const char *text, size_t len, snip_occs_t *out)
+{
+	snip_scan_t *sc = snip_scan_new(m, field);
+	int rc = sc && snip_scan_feed(sc, text, 0, len) == 0 && snip_scan_occs(sc, out) == 0 ? 0 : -1;
+	snip_scan_free(sc);
 	return rc;
 }

@@ -25,6 +25,21 @@ typedef struct {
  * v with free()). Returns 0, -1 when out of memory. */
 int snip_find(snip_matcher_t *m, qfield_t field, const char *text, size_t len, snip_occs_t *out);
 
+/* snip_find over a text fed in pieces, in order, so that a scan that goes
+ * further does not tokenize again what it has scanned. */
+typedef struct snip_scan snip_scan_t;
+/* A scan for the items of M that apply to FIELD (as for snip_find); borrows
+ * M. NULL when out of memory. Free with snip_scan_free. */
+snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field);
+/* Tokenize TEXT[from, to): FROM is 0 or the TO of the call before, a place
+ * no word spans (a space). TEXT may have moved since that call; offsets count
+ * from its start. Returns 0, -1 when out of memory. */
+int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to);
+/* Every occurrence in what was fed so far, as snip_find gives them; appends
+ * to *OUT. Returns 0, -1 when out of memory. */
+int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out);
+void snip_scan_free(snip_scan_t *sc);
+
 size_t snip_nitems(const snip_matcher_t *m);
 /* Item I's weight (> 0): the weight callback's, a phrase the sum of its words'. */
 double snip_item_weight(const snip_matcher_t *m, unsigned i);

@@ -21,6 +21,7 @@ typedef struct {
 	size_t start, end; /* first and after last non-space byte */
 	unsigned chars;    /* characters, a whitespace run counting one */
 	int cont;          /* a piece of a long sentence, not its start */
+	int para;          /* starts a paragraph: a passage never runs into one */
 } unit_t;
 
 typedef struct {
@@ -51,6 +52,11 @@ static inline int is_space_cp(int cp)
 	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
 	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
 	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+static inline int plain_ascii(char c)
+{
+	return c > 0x20 && c < 0x7F && c != '.' && c != '!' && c != '?';
 }
 
 /* Closing quotes and brackets that may follow a sentence's final stop. */
@@ -109,7 +115,7 @@ static int abbreviation(const char *t, size_t unit_start, size_t dot)
 
 /* ---------------------------------------------------------------- units */
 
-static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont)
+static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int cont, int para)
 {
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 64;
@@ -119,19 +125,22 @@ static int push_unit(units_t *u, size_t start, size_t end, unsigned chars, int c
 		u->v = nv;
 		u->cap = cap;
 	}
-	u->v[u->n++] = (unit_t){start, end, chars, cont};
+	u->v[u->n++] = (unit_t){start, end, chars, cont, para};
 	return 0;
 }
 
-/* Cut T into sentences: a stop, maybe closing quotes, then a space before
- * something that is not lower case (CJK stops need no space); and at
- * paragraph ends (a blank line; a newline after a short line or before a
- * list item). */
-static int segment(const char *t, size_t n, units_t *u)
+/* Cut T[from, n) into sentences: a stop, maybe closing quotes, then a space
+ * before something that is not lower case (CJK stops need no space); and at
+ * block ends (a blank line; a newline after a short line or before a list
+ * item). FROM is the text's start or just after a blank line: nothing before
+ * it changes how the rest is cut. The first unit and each after a blank line
+ * start a paragraph. */
+static int segment(const char *t, size_t from, size_t n, units_t *u)
 {
-	size_t i = 0, ustart = 0, uend = 0;
+	size_t i = from, ustart = 0, uend = 0;
 	unsigned uchars = 0, line_chars = 0;
 	int open = 0, pend = 0; /* pend: 1 after a stop, 2 after a CJK stop */
+	int para = 1;
 	while (i < n) {
 		int cp;
 		size_t k = decode(t + i, n - i, &cp);
@@ -149,12 +158,15 @@ static int segment(const char *t, size_t n, units_t *u)
 			if (open && (nl >= 2 ||
 				     (nl == 1 && (line_chars < SHORT_LINE || block_start(t + j, n - j))) ||
 				     (pend && !starts_lower(t + j, n - j)))) {
-				if (push_unit(u, ustart, uend, uchars, 0))
+				if (push_unit(u, ustart, uend, uchars, 0, para))
 					return -1;
 				open = 0;
+				para = 0;
 			} else if (open) {
 				uchars++;
 			}
+			if (nl >= 2)
+				para = 1;
 			if (nl)
 				line_chars = 0;
 			pend = 0;
@@ -163,9 +175,10 @@ static int segment(const char *t, size_t n, units_t *u)
 		}
 		if (pend && !is_closer(cp)) {
 			if (pend == 2 && open) {
-				if (push_unit(u, ustart, uend, uchars, 0))
+				if (push_unit(u, ustart, uend, uchars, 0, para))
 					return -1;
 				open = 0;
+				para = 0;
 			}
 			pend = 0; /* "3.14", "U.S.A": no space, no end */
 		}
@@ -180,8 +193,30 @@ static int segment(const char *t, size_t n, units_t *u)
 		if (is_sentence_end(cp))
 			pend = cp >= 0x3000 ? 2 : (cp == '.' && abbreviation(t, ustart, i)) ? 0 : 1;
 		i += k;
+		if (!pend) {
+			/* the common case, counted without decoding: ASCII that
+			 * is neither a space nor a stop, and single spaces
+			 * between such (they end nothing) */
+			size_t j = i;
+			unsigned spaces = 0;
+			for (;;) {
+				if (j < n && plain_ascii(t[j])) {
+					j++;
+				} else if (j + 1 < n && t[j] == ' ' && plain_ascii(t[j + 1])) {
+					spaces++;
+					j++;
+				} else {
+					break;
+				}
+			}
+			uchars += (unsigned)(j - i);
+			line_chars += (unsigned)(j - i) - spaces;
+			if (j > i)
+				uend = j;
+			i = j;
+		}
 	}
-	if (open && push_unit(u, ustart, uend, uchars, 0))
+	if (open && push_unit(u, ustart, uend, uchars, 0, para))
 		return -1;
 	return 0;
 }
@@ -211,12 +246,12 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		space = 0;
 		if (pchars >= limit) {
 			if (ws_next > pstart && ws_chars >= limit / 3) {
-				if (push_unit(out, pstart, ws_at, ws_chars, cont))
+				if (push_unit(out, pstart, ws_at, ws_chars, cont, s->para && !cont))
 					return -1;
 				pstart = ws_next;
 				pchars -= ws_chars + 1;
 			} else {
-				if (push_unit(out, pstart, pend, pchars, cont))
+				if (push_unit(out, pstart, pend, pchars, cont, s->para && !cont))
 					return -1;
 				pstart = i;
 				pchars = 0;
@@ -228,22 +263,188 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		pend = i + k;
 		i += k;
 	}
-	return push_unit(out, pstart, pend, pchars, cont);
+	return push_unit(out, pstart, pend, pchars, cont, s->para && !cont);
 }
 
-/* The units windows are made of: sentences, the long ones in pieces. */
-static int make_units(const char *t, size_t n, unsigned plen, units_t *u)
+/* The units windows are made of, for T[from, n) (FROM as for segment):
+ * sentences, the long ones in pieces. Appends to U. */
+static int make_units(const char *t, size_t from, size_t n, unsigned plen, units_t *u)
 {
 	units_t sent = {0};
-	int rc = segment(t, n, &sent);
+	int rc = segment(t, from, n, &sent);
 	for (size_t i = 0; i < sent.n && rc == 0; i++) {
 		if (sent.v[i].chars <= plen)
-			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0);
+			rc = push_unit(u, sent.v[i].start, sent.v[i].end, sent.v[i].chars, 0,
+				       sent.v[i].para);
 		else
 			rc = split_sentence(t, &sent.v[i], plen > 1 ? plen / 2 : 1, u);
 	}
 	free(sent.v);
 	return rc;
+}
+
+/* ----------------------------------------------------------- paragraphs */
+
+/* Only the paragraphs that hold matches are cut into units: passages never
+ * cross a blank line, so no other text can be in one, and a long text read
+ * for its matches is not segmented in full. */
+
+static int blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Just after the blank line ("\n", blanks, "\n") at or after AT in T[0, n),
+ * or N. segment() starts afresh there. */
+static size_t para_end(const char *t, size_t at, size_t n)
+{
+	while (at < n) {
+		const char *nl = memchr(t + at, '\n', n - at);
+		if (!nl)
+			return n;
+		size_t j = (size_t)(nl - t) + 1;
+		while (j < n && blank_byte(t[j]))
+			j++;
+		if (j < n && t[j] == '\n')
+			return j + 1;
+		at = j;
+	}
+	return n;
+}
+
+/* Just after the last blank line that ends at or before AT, but not before
+ * FROM (itself the text's start or just after a blank line). */
+static size_t para_start(const char *t, size_t from, size_t at)
+{
+	while (at > from) {
+		const char *nl = memrchr(t + from, '\n', at - from);
+		if (!nl)
+			return from;
+		size_t k = (size_t)(nl - t), j = k;
+		while (j > from && blank_byte(t[j - 1]))
+			j--;
+		if (j > from && t[j - 1] == '\n')
+			return k + 1;
+		at = k;
+	}
+	return from;
+}
+
+/* Bytes of context cut into units on each side of a match in a big
+ * paragraph: a passage is at most about 1.25 PLEN characters, and the
+ * sentence it starts with needs its start found. (Bytes, not characters:
+ * in a script of 3-byte characters, passages around a match in a big
+ * paragraph may start a little later than they could.) */
+static size_t reach(unsigned plen)
+{
+	return (size_t)plen * 3 + 64;
+}
+
+/* AT moved forward past the next whitespace (within 64 bytes, else to a
+ * character start, never beyond END): a place to cut that is not inside a
+ * word. */
+static size_t snap(const char *t, size_t at, size_t end)
+{
+	for (size_t i = at; i < end && i < at + 64; i++)
+		if (blank_byte(t[i]) || t[i] == '\n')
+			return i + 1;
+	while (at < end && ((unsigned char)t[at] & 0xC0) == 0x80)
+		at++;
+	return at;
+}
+
+/* Units of T[from, to), a stretch of the paragraph T[ps, pe): a stretch
+ * that starts inside the paragraph starts with a piece of a sentence. */
+static int stretch_units(const char *t, size_t ps, size_t pe, size_t from, size_t to,
+			 unsigned plen, units_t *u)
+{
+	size_t a = from > ps ? snap(t, from, to) : ps, b = to < pe ? snap(t, to, pe) : pe;
+	size_t first = u->n;
+	if (make_units(t, a, b, plen, u))
+		return -1;
+	if (a > ps && first < u->n)
+		u->v[first].cont = 1;
+	return 0;
+}
+
+/* Units of the paragraph T[ps, pe) holding occurrences OCC[i0, i1): all of
+ * it, or when it is big (a 100 KB speech on one line) only the stretches
+ * around the occurrences: no passage can reach further. Stretches start
+ * paragraphs of their own, so that no passage joins two. */
+static int para_units(const char *t, size_t ps, size_t pe, const snip_occs_t *occ, size_t i0,
+		      size_t i1, unsigned plen, units_t *u)
+{
+	size_t r = reach(plen);
+	if (pe - ps <= 4 * r)
+		return make_units(t, ps, pe, plen, u);
+	size_t from = 0, to = 0;
+	for (size_t i = i0; i < i1; i++) {
+		const snip_occ_t *o = &occ->v[i];
+		size_t s = o->start > ps + r ? o->start - r : ps;
+		size_t e = o->end + r < pe ? o->end + r : pe;
+		if (i > i0 && s <= to) {
+			if (e > to)
+				to = e;
+			continue;
+		}
+		if (i > i0 && stretch_units(t, ps, pe, from, to, plen, u))
+			return -1;
+		from = s;
+		to = e;
+	}
+	return stretch_units(t, ps, pe, from, to, plen, u);
+}
+
+/* The units of the paragraphs of T[0, n) that hold an occurrence of OCC
+ * (sorted by start), in text order; with no occurrence, the first
+ * paragraph's first sentences, starting at START (the first non-space byte). */
+static int region_units(const char *t, size_t n, size_t start, const snip_occs_t *occ,
+			unsigned plen, units_t *u)
+{
+	if (!occ->n) {
+		size_t pe = para_end(t, start, n), r = reach(plen);
+		return stretch_units(t, 0, pe, 0, start + r < pe ? start + r : pe, plen, u);
+	}
+	size_t from = 0, to = 0, i0 = 0;
+	for (size_t i = 0; i < occ->n; i++) {
+		const snip_occ_t *o = &occ->v[i];
+		if (i && o->start < to) {
+			if (o->end > to)
+				to = para_end(t, o->end, n);
+			continue;
+		}
+		if (i && para_units(t, from, to, occ, i0, i, plen, u))
+			return -1;
+		from = para_start(t, to, o->start);
+		to = para_end(t, o->end, n);
+		i0 = i;
+	}
+	return para_units(t, from, to, occ, i0, occ->n, plen, u);
+}
+
+/* The first and after the last non-space byte of T[0, n). */
+static void text_bounds(const char *t, size_t n, size_t *start, size_t *end)
+{
+	size_t s = 0, e = n;
+	while (s < n) {
+		int cp;
+		size_t k = decode(t + s, n - s, &cp);
+		if (!is_space_cp(cp) || (cp == 0xFFFD && k == 1))
+			break;
+		s += k;
+	}
+	while (e > s) {
+		size_t b = e - 1;
+		while (b > s && e - b < 4 && ((unsigned char)t[b] & 0xC0) == 0x80)
+			b--;
+		int cp;
+		size_t k = decode(t + b, e - b, &cp);
+		if (b + k != e || !is_space_cp(cp) || (cp == 0xFFFD && k == 1))
+			break;
+		e = b;
+	}
+	*start = s;
+	*end = e;
 }
 
 /* -------------------------------------------------------------- choosing */
@@ -257,6 +458,7 @@ typedef struct {
 	size_t *ofirst;      /* per unit: the first occurrence starting at or after it */
 	unsigned *seen, *reps, epoch;
 	unsigned char *covered; /* items already shown in a chosen passage */
+	size_t text_start, text_end; /* the text's first and after last non-space byte */
 	size_t chosen[MAX_PASSAGES][2];
 	size_t nchosen;
 } chooser_t;
@@ -305,7 +507,7 @@ static double score(chooser_t *c, size_t a, size_t b)
 	}
 	if (sum <= 0)
 		return 0;
-	if (a == 0 && b + 1 == c->u->n)
+	if (lo == c->text_start && hi == c->text_end)
 		bonus += 0.015;
 	if (ua->cont) {
 		/* inside a long sentence: the matches in the middle */
@@ -350,6 +552,20 @@ static void mark_covered(chooser_t *c, size_t a, size_t b)
 			c->covered[c->occ->v[i].item] = 1;
 }
 
+/* Frees what choose() allocated and forgets what it chose. */
+static void chooser_free(chooser_t *c)
+{
+	free(c->wend);
+	free(c->ofirst);
+	free(c->seen);
+	free(c->reps);
+	free(c->covered);
+	c->wend = c->ofirst = NULL;
+	c->seen = c->reps = NULL;
+	c->covered = NULL;
+	c->nchosen = 0;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const size_t *x = a, *y = b;
@@ -369,8 +585,9 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 	c->covered = calloc(nitems, 1);
 	if (!c->wend || !c->ofirst || !c->seen || !c->reps || !c->covered)
 		return -1;
-	/* Windows of whole units of about PLEN characters; a short unit takes
-	 * the next one along even when that makes the window a little long. */
+	/* Windows of whole units of about PLEN characters, inside a paragraph;
+	 * a short unit takes the next one along even when that makes the
+	 * window a little long. */
 	size_t j = 0, o = 0;
 	unsigned long total = u->v[0].chars;
 	for (size_t i = 0; i < u->n; i++) {
@@ -380,8 +597,8 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 		} else if (i > 0) {
 			total -= u->v[i - 1].chars + 1;
 		}
-		while (j + 1 < u->n && (total + 1 + u->v[j + 1].chars <= plen + plen / 4 ||
-					total < plen / 2)) {
+		while (j + 1 < u->n && !u->v[j + 1].para &&
+		       (total + 1 + u->v[j + 1].chars <= plen + plen / 4 || total < plen / 2)) {
 			j++;
 			total += 1 + u->v[j].chars;
 		}
@@ -413,7 +630,8 @@ static int choose(chooser_t *c, unsigned plen, unsigned maxp)
 		c->nchosen++;
 		mark_covered(c, bi, be);
 	}
-	if (!c->nchosen) { /* no match: the text's first sentences */
+	if (!c->nchosen && u->n && u->v[0].start == c->text_start) {
+		/* no match: the text's first sentences */
 		c->chosen[0][0] = 0;
 		c->chosen[0][1] = c->wend[0];
 		c->nchosen = 1;
@@ -548,29 +766,79 @@ static int all_items_found(const snip_matcher_t *m, const snip_occs_t *occ)
 	return found == n;
 }
 
-/* Matches in a prefix of T that grows (SNIP_SCAN_FIRST, then 4x) until every
- * query item has been seen or SNIP_SCAN_CAP is reached: a long text is read
- * only as far as its first matches. Sets *n to the length scanned. */
-static int find_growing(snip_matcher_t *m, const char *t, size_t len, size_t *n,
-			snip_occs_t *occ)
+/* Where a scan of T[0, len) that may go no further than CAP stops: CAP
+ * moved back to just after a space (a word is not cut in two between two
+ * pieces of a scan) when there is one in the 256 bytes before it, else to a
+ * character start. */
+static size_t piece_end(const char *t, size_t len, size_t cap)
 {
-	size_t cap = SNIP_SCAN_FIRST;
-	for (;;) {
-		size_t k = scan_len(t, len, cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP);
+	size_t k = scan_len(t, len, cap);
+	if (k == len)
+		return k;
+	for (size_t j = k; j > 0 && j + 256 > k; j--)
+		if ((unsigned char)t[j - 1] <= 0x20)
+			return j;
+	return k;
+}
+
+/* Matches in a prefix of the text that grows (SNIP_SCAN_FIRST, then 4x)
+ * until every query item has been seen or SNIP_SCAN_CAP is reached: a long
+ * text is read, inflated and tokenized only as far as its first matches,
+ * each byte once. Sets *T to the text read, *N to the length scanned, *LEN to
+ * the length readable (less than SRC->len only when SRC failed). */
+static int find_growing(snip_matcher_t *m, const snip_source_t *src, const char **t, size_t *n,
+			size_t *len, snip_occs_t *occ)
+{
+	size_t cap = SNIP_SCAN_FIRST, done = 0;
+	snip_scan_t *sc = m ? snip_scan_new(m, QF_BODY) : NULL;
+	int rc = m && !sc ? -1 : 0;
+	*len = src->len;
+	while (rc == 0) {
+		size_t lim = cap < SNIP_SCAN_CAP ? cap : SNIP_SCAN_CAP;
+		/* one byte past the limit: scan_len looks at it */
+		size_t want = lim < *len ? lim + 1 : *len, avail = 0;
+		if (src->fetch(src->ctx, want, t, &avail) || avail < want)
+			*len = avail; /* damaged past here: what was read is the text */
+		size_t k = piece_end(*t, *len, lim);
+		if (k < done)
+			k = done; /* the text shrank (damaged): keep what was scanned */
 		occ->n = 0;
-		if (find(m, QF_BODY, t, k, occ))
-			return -1;
-		if (k == len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
+		if (sc && (snip_scan_feed(sc, *t, done, k) || snip_scan_occs(sc, occ))) {
+			rc = -1;
+			break;
+		}
+		done = k;
+		if (k == *len || cap >= SNIP_SCAN_CAP || !m || all_items_found(m, occ)) {
 			*n = k;
-			return 0;
+			break;
 		}
 		cap *= 4;
 	}
+	snip_scan_free(sc);
+	return rc;
 }
 
+static int mem_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	*text = ctx;
+	*avail = want;
+	return 0;
+}
 
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out)
+{
+	if (!text) {
+		out->p = NULL;
+		out->n = 0;
+		return 0;
+	}
+	snip_source_t src = { mem_fetch, (void *)text, len };
+	return snip_build_source(m, &src, o, out);
+}
+
+int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_opts_t *o,
+		      snip_result_t *out)
 {
 	unsigned plen = o && o->passage_len ? o->passage_len : 200;
 	unsigned maxp = o && o->max_passages ? o->max_passages : 2;
@@ -580,21 +848,30 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 	int rc = -1;
 	out->p = NULL;
 	out->n = 0;
-	if (!text)
-		return 0;
-	size_t n = 0;
-	if (find_growing(m, text, len, &n, &occ) || make_units(text, n, plen, &u))
+	const char *text = "";
+	size_t n = 0, len = 0;
+	if (find_growing(m, src, &text, &n, &len, &occ))
 		goto done;
-	if (u.n == 0) {
-		rc = 0;
-		goto done;
-	}
 	c.text = text;
 	c.u = &u;
 	c.occ = &occ;
 	c.m = m;
-	if (choose(&c, plen, maxp))
+	text_bounds(text, n, &c.text_start, &c.text_end);
+	if (c.text_start == c.text_end) {
+		rc = 0; /* nothing to show */
 		goto done;
+	}
+	if (region_units(text, n, c.text_start, &occ, plen, &u) || choose(&c, plen, maxp))
+		goto done;
+	if (!c.nchosen) {
+		/* matches only where no passage can show them (a phrase across
+		 * a blank line): the text's first sentences */
+		static const snip_occs_t none = {0};
+		chooser_free(&c);
+		u.n = 0;
+		if (region_units(text, n, c.text_start, &none, plen, &u) || choose(&c, plen, maxp))
+			goto done;
+	}
 	if (!(out->p = calloc(c.nchosen, sizeof *out->p)))
 		goto done;
 	size_t at = 0;
@@ -607,8 +884,8 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 		line += count_lines(text, at, s);
 		at = s;
 		p->line = line;
-		p->cut_before = c.chosen[k][0] > 0;
-		p->cut_after = c.chosen[k][1] + 1 < u.n || n < len;
+		p->cut_before = s > c.text_start;
+		p->cut_after = e < c.text_end || n < src->len;
 	}
 	rc = 0;
 done:
@@ -616,11 +893,7 @@ done:
 		snip_result_free(out);
 	free(occ.v);
 	free(u.v);
-	free(c.wend);
-	free(c.ofirst);
-	free(c.seen);
-	free(c.reps);
-	free(c.covered);
+	chooser_free(&c);
 	return rc;
 }
 

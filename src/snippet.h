@@ -5,7 +5,9 @@
  * only where the whole phrase occurs, NEAR words only inside the window, title:
  * terms only in the title. Stems and folded accents highlight the original
  * word form ("mercenaries" for the query mercenary, "Café" for cafe).
- * Passages are sentence-aligned, chosen by the query terms' weights (rarer
+ * Passages are sentence-aligned, never cross a blank line (a paragraph
+ * break: a title, byline and date block is not joined to the first
+ * paragraph), are chosen by the query terms' weights (rarer
  * terms count more, distinct terms more than repeats, near ones more than far
  * ones), printed in document order. A text is scanned from the start in a
  * growing prefix (SNIP_SCAN_FIRST bytes, then four times more) until every
@@ -18,7 +20,10 @@
 #include "stem.h"
 
 #define SNIP_SCAN_CAP (4u << 20)
-#define SNIP_SCAN_FIRST (64u << 10) /* scanned first; more only while query words are missing */
+/* Scanned first; more only while query words are missing. Most texts are
+ * shorter; for a long one this bounds a hit's cost (inflating, tokenizing,
+ * cutting into sentences) when its first part holds every word. */
+#define SNIP_SCAN_FIRST (16u << 10)
 
 typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
 
@@ -59,6 +64,20 @@ void snip_matcher_free(snip_matcher_t *m);
  * (*out then empty). Free with snip_result_free. */
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out);
+/* A text read on demand (a stored text inflated only as far as the scan
+ * goes): FETCH makes the first WANT bytes (WANT <= LEN) available and hands
+ * back their start, which may move from one call to the next, and count.
+ * When it fails (-1) with fewer, the passages come from what it could read. */
+typedef struct {
+	int (*fetch)(void *ctx, size_t want, const char **text, size_t *avail);
+	void *ctx;
+	size_t len;   /* the whole text's length */
+} snip_source_t;
+
+/* snip_build over a text read from SRC, never more of it than the scan
+ * needs (see above: SNIP_SCAN_FIRST bytes, more while words are missing). */
+int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_opts_t *o,
+		      snip_result_t *out);
 /* Highlight spans of matches in a short field (the title): all of it, one
  * passage, no cutting. */
 int snip_highlight_field(snip_matcher_t *m, qfield_t field, const char *text, size_t len,

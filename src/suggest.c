@@ -87,16 +87,22 @@ static int word_for_stem(lode_search_t *s, const char *stem, size_t sl, buf_t *w
 		const char *data;
 		size_t len;
 		record_t rec;
+		record_text_t text = {0};
 		buf_t store = BUF_INIT;
 		if (xap_doc_get_data(doc, &data, &len) == XAP_OK &&
-		    record_decode(data, len, &rec, &store) == 0) {
+		    record_decode_fields(data, len, &rec, &store, &text) == 0) {
 			find_word_t f = { s->stem, stem, sl, word, 0 };
-			size_t tl = rec.text_len < WORD_SCAN_CAP ? rec.text_len : WORD_SCAN_CAP;
-			tok_run(rec.text, tl, 0, find_word_cb, &f, NULL);
+			const char *t;
+			size_t tl;
+			/* only the start is read, so only the start is inflated;
+			 * a damaged text is read as far as it goes */
+			record_text_prefix(&text, WORD_SCAN_CAP, &t, &tl);
+			tok_run(t, tl, 0, find_word_cb, &f, NULL);
 			if (!f.found && rec.title)
 				tok_run(rec.title, strlen(rec.title), 0, find_word_cb, &f, NULL);
 			rc = f.found ? 0 : -1;
 		}
+		record_text_free(&text);
 		buf_free(&store);
 	}
 	xap_doc_destroy(doc);

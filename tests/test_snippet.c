@@ -272,12 +272,86 @@ static void test_passages(void **state)
 		/* abbreviations and decimals do not end sentences */
 		{"pi", "Mr. Smith says pi is 3.14 or so. e.g. about. Next one.", 1, 40,
 		 "Mr. Smith says [pi] is 3.14 or so. e.g. about. ..."},
-		/* whitespace collapsed, paragraphs joined into one passage */
-		{"power", "solar\n\n   power \t plant", 0, 0, "solar [power] plant"},
+		/* whitespace collapsed; a passage stays inside its paragraph */
+		{"power", "solar\n\n   power \t plant", 0, 0, "... [power] plant"},
+		{"power", "solar\n   power \t plant", 0, 0, "solar [power] plant"},
 		{"power", "Heading\nThe power plant runs on sun. It is big.", 1, 25,
 		 "... The [power] plant runs on sun. ..."},
 	};
 	CHECK(t);
+}
+
+/* A passage never crosses a blank line: a title, byline and date block is
+ * not joined to the article's first paragraph, nor one paragraph to the next. */
+static void test_paragraphs(void **state)
+{
+	(void)state;
+	static const char article[] =
+		"Moby Dick\nBy Herman Melville\n2021-09-01\n\n"
+		"The whale swam. It was white.\n\nThe captain watched the sea.";
+	static const scase_t t[] = {
+		{"whale", article, 2, 0, "... The [whale] swam. It was white. ..."},
+		/* the passage starts at the sentence with the match */
+		{"melville", article, 2, 0, "... By Herman [Melville] 2021-09-01 ..."},
+		/* one passage per paragraph, even when both are short */
+		{"whale captain", article, 2, 0,
+		 "... The [whale] swam. It was white. ... The [captain] watched the sea."},
+		{"solar wind", "It ends with solar.\n\nWind starts the second.", 2, 0,
+		 "It ends with [solar]. ... [Wind] starts the second."},
+		{"solar wind", "It ends with solar.\n\nWind starts the second.", 1, 0,
+		 "It ends with [solar]. ..."},
+		/* a line of spaces and tabs is blank; one newline is no break */
+		{"wind", "Solar here.\n \t\r\nWind there.", 2, 0, "... [Wind] there."},
+		{"wind", "Solar here, and a line long enough to go on.\nWind there.", 2, 0,
+		 "Solar here, and a line long enough to go on. [Wind] there."},
+		/* no match: the first paragraph's sentences only */
+		{"zebra", "Heading\n\nBody one. Body two.", 2, 0, "Heading ..."},
+		{"zebra", "\n\n \n  Body one. Body two.\n\nMore.", 2, 0, "Body one. Body two. ..."},
+		/* a phrase across a blank line fits no passage: the first sentences */
+		{"\"white whale\"", "It was white\n\nwhale is the word. Then more.", 2, 0,
+		 "It was [white] ..."},
+		/* many paragraphs, matches in two far apart ones */
+		{"rare", "One.\n\nTwo rare.\n\nThree.\n\nFour.\n\nFive rare.\n\nSix.", 2, 0,
+		 "... Two [rare]. ... Five [rare]. ..."},
+	};
+	CHECK(t);
+}
+
+/* A paragraph of 100 KB (a speech on one line) is cut into sentences only
+ * around its matches: the passages are the ones a full cut gives. */
+static void test_big_paragraph(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	for (int i = 0; i < 2000; i++) {
+		if (i == 700)
+			buf_adds(&b, "The tariff on wool was raised. ");
+		if (i == 1500)
+			buf_adds(&b, "Congress met (briefly) on the tariff. ");
+		buf_printf(&b, "Filler sentence number %d is here. ", i);
+	}
+	buf_adds(&b, "The end.");
+	assert_false(b.oom);
+	static const struct {
+		const char *q;
+		unsigned maxp, plen;
+		const char *want;
+	} t[] = {
+		{"tariff", 1, 40, "... The [tariff] on wool was raised. ..."},
+		{"congress tariff", 2, 40, "... The [tariff] on wool was raised. ... "
+					   "[Congress] met (briefly) on the [tariff]. ..."},
+		{"wool", 1, 80, "... The tariff on [wool] was "
+				"raised. Filler sentence number 700 is here. ..."},
+		/* no match: the first sentences */
+		{"zebra", 1, 40, "Filler sentence number 0 is here. ..."},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		char *got = snip(t[i].q, b.p, b.len, t[i].maxp, t[i].plen);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s\n want %s\n got  %s", t[i].q, t[i].want, got);
+		free(got);
+	}
+	buf_free(&b);
 }
 
 static void test_long_sentences(void **state)
@@ -372,6 +446,74 @@ static void test_scan_cap(void **state)
 	double dt = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (dt > 20)
 		fail_msg("two 4 MB snippets took %.1f s", dt);
+	free(text);
+}
+
+/* A text read on demand: how far it was read. */
+typedef struct {
+	const char *text;
+	size_t most;   /* the largest WANT asked for */
+	size_t fail_at; /* 0, or: fail beyond this many bytes */
+} counting_src_t;
+
+static int counting_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	counting_src_t *c = ctx;
+	if (want > c->most)
+		c->most = want;
+	*text = c->text;
+	if (c->fail_at && want > c->fail_at) {
+		*avail = c->fail_at;
+		return -1;
+	}
+	*avail = want;
+	return 0;
+}
+
+/* A long text is read only as far as the scan needs: the first
+ * SNIP_SCAN_FIRST bytes when every word is there, more while one is missing. */
+static void test_source_read_bounded(void **state)
+{
+	(void)state;
+	size_t len = 3 * SNIP_SCAN_CAP / 2;
+	char *text = malloc(len + 1);
+	assert_non_null(text);
+	for (size_t i = 0; i < len; i += 10)
+		memcpy(text + i, "lorem ips ", 10 < len - i ? 10 : len - i);
+	memcpy(text + 100, "alpha", 5);
+	memcpy(text + 5 * SNIP_SCAN_FIRST, "omega", 5);
+	text[len] = '\0';
+	static const struct {
+		const char *q;
+		size_t fail_at;
+		size_t most;     /* read at most this far */
+		const char *has; /* in the passages */
+	} t[] = {
+		{"alpha", 0, SNIP_SCAN_FIRST + 1, "[alpha]"},
+		/* omega is past the first prefix and the one 4 times longer */
+		{"alpha omega", 0, 16 * SNIP_SCAN_FIRST + 1, "[omega]"},
+		/* never found: read to the cap, not beyond */
+		{"zebra", 0, SNIP_SCAN_CAP + 1, "lorem"},
+		/* unreadable past 10 prefixes: passages from what was read, no
+		 * asking again */
+		{"alpha omega", 10 * SNIP_SCAN_FIRST, 16 * SNIP_SCAN_FIRST + 1, "[alpha]"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		counting_src_t c = {text, 0, t[i].fail_at};
+		snip_source_t src = {counting_fetch, &c, len};
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_opts_t o = {2, 40};
+		snip_result_t r;
+		assert_int_equal(snip_build_source(m, &src, &o, &r), 0);
+		check_result(&r);
+		char *s = snip_render_markers(&r);
+		if (c.most > t[i].most || !strstr(s, t[i].has))
+			fail_msg("query %s: read %zu bytes (at most %zu), passages %s", t[i].q,
+				 c.most, t[i].most, s);
+		free(s);
+		snip_result_free(&r);
+		snip_matcher_free(m);
+	}
 	free(text);
 }
 
@@ -479,11 +621,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms_and_phrases), cmocka_unit_test(test_stems_and_folding),
 		cmocka_unit_test(test_near),              cmocka_unit_test(test_title_field),
-		cmocka_unit_test(test_passages),          cmocka_unit_test(test_long_sentences),
+		cmocka_unit_test(test_passages),          cmocka_unit_test(test_paragraphs),
+		cmocka_unit_test(test_big_paragraph),     cmocka_unit_test(test_long_sentences),
 		cmocka_unit_test(test_lines_and_flags),   cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
-		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,6 +25,10 @@ CXXFLAGS := $(OPT) $(SAN) -fsanitize=fuzzer-no-link -std=c++17 \
 TARGET_WARN := -Wall -Wextra -Wshadow -Werror
 
 LIB_SRC   := $(sort $(wildcard src/*.c))
+# The HTML module's objects are linked into every target (not loaded with
+# dlopen as in the main build): its code is fuzzed, instrumented, with the rest.
+HTML_SRC  := $(sort $(wildcard src/html/*.c))
+HTML_OBJ  := $(HTML_SRC:%.c=$(B)/obj/%.o)
 BIND_SRC  := $(sort $(wildcard bindings/*.cc))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o) $(BIND_SRC:%.cc=$(B)/obj/%.o)
 TARGETS   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
@@ -57,7 +61,7 @@ $(B)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TARGET_WARN) -c $< -o $@
 
-$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/libfuzzlode.a
-	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $< $(B)/libfuzzlode.a $(LIBS)
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(HTML_OBJ) $(B)/libfuzzlode.a
+	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $< $(HTML_OBJ) $(B)/libfuzzlode.a $(LIBS)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
