@@ -27,7 +27,7 @@
 #include "xapian_c.h"
 
 #define DEFAULT_MAX_SIZE (64ull << 20)
-#define DEFAULT_BATCH_DOCS 2000
+#define DEFAULT_BATCH_DOCS 1000
 #define DEFAULT_MAX_MEMORY (160ull << 20)
 #define BATCH_BYTES (48ull << 20)
 
@@ -707,17 +707,23 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		if (r2 != LODE_OK) {
 			index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));
 			rc = r2;
-		} else if (idx->no_sync && segments_sync(&idx->layout)) {
+		}
+		/* A new index about to be compacted is synced as its compacted copy:
+		 * the pages of the copy that goes need never reach the disk. */
+		int compact = rc == LODE_OK && idx->no_sync && !idx->opts.no_compact &&
+			      !idx->compacted && sum->docs_added;
+		if (rc == LODE_OK && idx->no_sync && !compact && segments_sync(&idx->layout)) {
 			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
 			rc = LODE_IO;
 		}
 		sum->t_commit += index_now() - tc;
-		if (rc == LODE_OK && idx->no_sync && !idx->opts.no_compact && !idx->compacted &&
-		    sum->docs_added) {
+		if (compact) {
 			double tk = index_now();
 			idx->compacted = 1;
 			rc = index_compact(idx);
 			sum->t_compact = index_now() - tk;
+			if (rc != LODE_OK) /* what stays in place goes to disk */
+				segments_sync(&idx->layout);
 		}
 	}
 out:

@@ -12,7 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/helpers/relib.sh"
 
-# More than one batch (2000 documents) so that a commit happens mid-run.
+# More than one batch (1000 documents, 500 a segment with two) so that
+# commits happen mid-run.
 NFILES=${LODE_CRASH_FILES:-$(scaled 3000 2200)}
 SEED=${LODE_TEST_SEED:-$(date +%s)}
 echo "# $NFILES files; random kill times from LODE_TEST_SEED=$SEED"
