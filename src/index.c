@@ -712,6 +712,12 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		 * the pages of the copy that goes need never reach the disk. */
 		int compact = rc == LODE_OK && idx->no_sync && !idx->opts.no_compact &&
 			      !idx->compacted && sum->docs_added;
+		/* asked to stop once every file was in: the compaction is left out */
+		if (compact && cb && cb->stop && *cb->stop) {
+			compact = 0;
+			rc = LODE_INTERRUPTED;
+			sum->interrupted = 1;
+		}
 		if (rc == LODE_OK && idx->no_sync && !compact && segments_sync(&idx->layout)) {
 			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
 			rc = LODE_IO;

@@ -266,6 +266,63 @@ static void test_stop_flag(void **state)
 	}
 }
 
+/* A new index is compacted when its first complete update ends, not by
+ * later ones; a stop asked for once every file is in leaves the compaction
+ * to the next update of the session (and says so: interrupted, with every
+ * document there). */
+static void test_compaction(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		unsigned jobs, segments, stop_after;  /* stop_after 0: never */
+		int want_compacted;
+	} cases[] = {
+		{ 1, 1, 0, 1 }, { 2, 2, 0, 1 }, { 2, 3, 0, 1 },
+		{ 1, 1, NFILES, 0 }, { 2, 2, NFILES, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "compact%zu", i);
+		char *path = tu_path(f->dir, name);
+		lode_index_opts_t o;
+		lode_index_opts_init(&o);
+		o.jobs = cases[i].jobs;
+		o.segments = cases[i].segments;
+		lode_index_t *w = NULL;
+		assert_int_equal(lode_index_open(path, &o, &w, NULL), LODE_OK);
+		struct stopper sp = { 0, cases[i].stop_after ? cases[i].stop_after : NFILES + 1, 0, 0 };
+		lode_index_callbacks_t cb = { stop_after, NULL, NULL, &sp.stop, &sp };
+		lode_index_summary_t sum;
+		const char *paths[] = { f->corpus };
+		lode_status_t st = lode_index_update(w, paths, 1, &cb, &sum);
+		assert_int_equal(st, cases[i].want_compacted ? LODE_OK : LODE_INTERRUPTED);
+		assert_int_equal(sum.indexed, NFILES);
+		if (cases[i].want_compacted)
+			assert_true(sum.t_compact > 0);
+		else
+			assert_true(sum.t_compact == 0 && sum.interrupted);
+		/* searchable while the writer is still open, after the swap */
+		assert_int_equal(count_of(path, "corpusall"), NFILES);
+		/* the writer still works on the compacted segments */
+		char *extra = tu_write(f->corpus, "late.txt", "corpusall late arrival", 22);
+		sp.stop = 0;
+		sp.after = NFILES + 10;
+		assert_int_equal(lode_index_update(w, paths, 1, &cb, &sum), LODE_OK);
+		assert_int_equal(sum.indexed, 1);
+		/* compacted once: by the first update that ran to its end */
+		if (cases[i].want_compacted)
+			assert_true(sum.t_compact == 0);
+		else
+			assert_true(sum.t_compact > 0);
+		assert_int_equal(lode_index_close(w), LODE_OK);
+		assert_int_equal(docs_of(path), NFILES + 1);
+		assert_sound(path);
+		unlink(extra);
+		free(extra);
+		free(path);
+	}
+}
+
 /* A second writer: LODE_BUSY and a message naming the index, at once with
  * wait 0, after about the time asked with wait 1; the index opens again
  * once the first writer is closed. */
@@ -394,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_fresh_is_searchable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_lang, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
