@@ -150,16 +150,78 @@ typedef struct {
 	void *ctx;
 	uint64_t problems;
 	buf_t line;
+	buf_t pending;          /* the document scan's problems, one per line */
+	uint64_t npending;      /* reported once the scan saw one revision whole */
 } verifier_t;
 
 static void problem(verifier_t *v, const char *fmt, unsigned docid, const char *detail)
 {
-	v->problems++;
-	if (!v->report)
-		return;
-	buf_reset(&v->line);
-	buf_printf(&v->line, fmt, docid, detail ? detail : "");
-	v->report(v->ctx, v->line.p);
+	v->npending++;
+	buf_printf(&v->pending, fmt, docid, detail ? detail : "");
+	buf_addc(&v->pending, '\n');
+}
+
+/* Every document: a decodable record with a path and hash, and a unique
+ * key that no other document has. XAP_RETRY when a writer's commits
+ * overtook the scan (the caller reopens and scans again). */
+static xap_status_t scan_docs(verifier_t *v, xap_db_t *db)
+{
+	unsigned last = 0;
+	xap_status_t xs = xap_db_last_docid(db, &last);
+	strmap_t keys = STRMAP_INIT;
+	buf_t store = BUF_INIT, key = BUF_INIT;
+	buf_reset(&v->pending);
+	v->npending = 0;
+	for (unsigned id = 1; xs == XAP_OK && id <= last; id++) {
+		xap_doc_t *doc = NULL;
+		xs = xap_db_get_doc(db, id, &doc);
+		if (xs == XAP_NOT_FOUND) {
+			xs = XAP_OK;
+			continue;
+		}
+		if (xs == XAP_RETRY)
+			break;
+		if (xs != XAP_OK) {
+			problem(v, "document %u: cannot be read%s", id, NULL);
+			xs = XAP_OK;
+			continue;
+		}
+		const char *data;
+		size_t len;
+		record_t r;
+		xs = xap_doc_get_data(doc, &data, &len);
+		if (xs == XAP_RETRY) {
+			xap_doc_destroy(doc);
+			break;
+		}
+		if (xs != XAP_OK || record_decode(data, len, &r, &store) != 0) {
+			problem(v, "document %u: stored record is damaged%s", id, NULL);
+		} else if (!r.path || !*r.path) {
+			problem(v, "document %u: no path recorded%s", id, NULL);
+		} else {
+			if (!r.hash)
+				problem(v, "document %u: no content hash recorded (%s)", id, r.path);
+			schema_key(&key, r.path, r.subkey);
+			if (strmap_get(&keys, key.p))
+				problem(v, "document %u: duplicate key %s", id, key.p + 1);
+			else
+				strmap_put(&keys, key.p, NULL);
+			unsigned tf = 0;
+			if (xap_db_term_freq(db, key.p, key.len, &tf) == XAP_RETRY) {
+				xap_doc_destroy(doc);
+				xs = XAP_RETRY;
+				break;
+			}
+			if (tf != 1)
+				problem(v, "document %u: key term missing or shared (%s)", id, r.path);
+		}
+		xs = XAP_OK;
+		xap_doc_destroy(doc);
+	}
+	strmap_free(&keys, NULL);
+	buf_free(&store);
+	buf_free(&key);
+	return xs;
 }
 
 /* Xapian's check of each segment (it does not follow a stub). */
@@ -173,8 +235,21 @@ static xap_status_t check_segments(const char *path, size_t *errors, char **em)
 	}
 	xap_status_t xs = XAP_OK;
 	for (unsigned k = 0; k < segs.n && xs == XAP_OK; k++) {
+		/* Xapian's check reads a live database without a fixed revision:
+		 * a writer's commit can show it a passing error (or a "corrupt"
+		 * exception). Damage stays; so a segment counts as damaged only
+		 * when three checks in a row say so. */
 		size_t e = 0;
-		xs = xap_db_check(segs.path[k], &e, em);
+		for (int attempt = 0; attempt < 3; attempt++) {
+			e = 0;
+			free(*em);
+			*em = NULL;
+			xs = xap_db_check(segs.path[k], &e, em);
+			if (xs == XAP_OK && e == 0)
+				break;
+			if (xs != XAP_OK && xs != XAP_CORRUPT && xs != XAP_RETRY)
+				break; /* not something a commit can cause */
+		}
 		*errors += e;
 	}
 	segments_free(&segs);
@@ -188,7 +263,7 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 	*problems = 0;
 	if (errmsg)
 		*errmsg = NULL;
-	verifier_t v = { report, ctx, 0, BUF_INIT };
+	verifier_t v = { report, ctx, 0, BUF_INIT, BUF_INIT, 0 };
 	/* Opened first: Xapian's check names a missing index only as an
 	 * opening error, where open_read says there is no index. */
 	xap_db_t *db = NULL;
@@ -228,51 +303,41 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 			report(ctx, v.line.p);
 		}
 	}
-	/* Every document: a decodable record with a path and hash, and a unique
-	 * key that no other document has. */
-	unsigned last = 0;
-	xap_db_last_docid(db, &last);
-	strmap_t keys = STRMAP_INIT;
-	buf_t store = BUF_INIT, key = BUF_INIT;
-	for (unsigned id = 1; id <= last; id++) {
-		xap_doc_t *doc = NULL;
-		xs = xap_db_get_doc(db, id, &doc);
-		if (xs == XAP_NOT_FOUND)
-			continue;
-		if (xs != XAP_OK) {
-			problem(&v, "document %u: cannot be read%s", id, NULL);
-			continue;
+	/* A writer may commit while the documents are read: a scan that its
+	 * commits overtook starts again on the new revision (its problems are
+	 * reported only from a scan that saw one revision whole). */
+	for (int attempt = 0;; attempt++) {
+		xs = scan_docs(&v, db);
+		if (xs != XAP_RETRY)
+			break;
+		if (attempt == 8 || xap_db_reopen(db) != XAP_OK) {
+			if (errmsg) {
+				buf_t b = BUF_INIT;
+				buf_printf(&b, "%s: the index changed too often while it was checked: "
+					   "try again", path);
+				*errmsg = buf_detach(&b, NULL);
+			}
+			buf_free(&v.pending);
+			buf_free(&v.line);
+			xap_db_destroy(db);
+			*problems = v.problems;
+			return LODE_ENGINE;
 		}
-		const char *data;
-		size_t len;
-		record_t r;
-		if (xap_doc_get_data(doc, &data, &len) != XAP_OK ||
-		    record_decode(data, len, &r, &store) != 0) {
-			problem(&v, "document %u: stored record is damaged%s", id, NULL);
-		} else if (!r.path || !*r.path) {
-			problem(&v, "document %u: no path recorded%s", id, NULL);
-		} else {
-			if (!r.hash)
-				problem(&v, "document %u: no content hash recorded (%s)", id, r.path);
-			schema_key(&key, r.path, r.subkey);
-			if (strmap_get(&keys, key.p))
-				problem(&v, "document %u: duplicate key %s", id, key.p + 1);
-			else
-				strmap_put(&keys, key.p, NULL);
-			unsigned tf = 0;
-			xap_db_term_freq(db, key.p, key.len, &tf);
-			if (tf != 1)
-				problem(&v, "document %u: key term missing or shared (%s)", id, r.path);
-		}
-		xap_doc_destroy(doc);
 	}
-	strmap_free(&keys, NULL);
-	buf_free(&store);
-	buf_free(&key);
+	v.problems += v.npending;
+	for (const char *l = v.pending.p; l && *l;) {
+		const char *e = strchr(l, '\n');
+		buf_reset(&v.line);
+		buf_add(&v.line, l, (size_t)(e - l));
+		if (v.report)
+			v.report(v.ctx, v.line.p);
+		l = e + 1;
+	}
+	buf_free(&v.pending);
 	buf_free(&v.line);
 	xap_db_destroy(db);
 	*problems = v.problems;
-	return LODE_OK;
+	return xs == XAP_OK ? LODE_OK : (lode_status_t)xs;
 }
 
 lode_status_t lode_compact(const char *const *srcs, size_t n, const char *dest, char **errmsg)

@@ -25,18 +25,6 @@ set -- $(sed -n '1s/^# //p' "$CORPUS/d00/f00000.md")
 W1=$1 W2=$2 W3=$3
 QUERIES="corpusall|group3|file17|$W1|$W1 OR $W2|$W2 $W3|\"$W1 $W2\"|$W1 NOT group0|group1 OR group2"
 
-# snapshot IDX FILE: the answers to the query set, as a user sees them.
-snapshot() {
-	: >"$2"
-	_ifs=$IFS; IFS='|'
-	for _q in $QUERIES; do
-		IFS=$_ifs
-		echo "## $_q" >>"$2"
-		"$LODE" search -i "$1" --json -n 50 "$_q" >>"$2" 2>&1
-		echo "## exit $?" >>"$2"
-	done
-	IFS=$_ifs
-}
 
 # The reference: a clean, uninterrupted build.
 t0=$(now_ms)
@@ -44,7 +32,7 @@ run "$LODE" index -i "$T/clean" "$CORPUS"
 T_CLEAN=$(( $(now_ms) - t0 ))
 expect_rc "clean build: exit 0" 0
 echo "# clean build: ${T_CLEAN} ms"
-snapshot "$T/clean" "$T/ref"
+answers "$T/clean" "$T/ref"
 expect_eq "clean build: every file a document" "$(docs_of "$T/clean")" "$NFILES"
 if grep -q '"rank": 50,' "$T/ref"; then ok "reference answers are full pages"; else
 	fail "reference answers are full pages" "no query reached 50 hits"; fi
@@ -119,7 +107,7 @@ after_kill() {
 	expect_eq "$_n: re-run: same document count as a clean build" "$(docs_of "$_i")" "$NFILES"
 	run "$LODE" check -i "$_i"
 	expect_rc "$_n: lode check passes after the re-run" 0
-	snapshot "$_i" "$T/snap"
+	answers "$_i" "$T/snap"
 	if cmp -s "$T/ref" "$T/snap"; then
 		ok "$_n: re-run answers exactly as the clean build"
 	else

@@ -80,3 +80,18 @@ not_crashed() {
 		ok "$1"
 	fi
 }
+
+# answers IDX FILE [N]: the --json answers (the first N, default 50) to each
+# query of $QUERIES ('|'-separated), with their exit statuses, as a user sees
+# them: two indexes answer alike when these files are equal.
+answers() {
+	: >"$2"
+	_ifs=$IFS; IFS='|'
+	for _q in $QUERIES; do
+		IFS=$_ifs
+		echo "## $_q" >>"$2"
+		"$LODE" search -i "$1" --json -n "${3:-50}" "$_q" >>"$2" 2>&1
+		echo "## exit $?" >>"$2"
+	done
+	IFS=$_ifs
+}
