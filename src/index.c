@@ -384,7 +384,7 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 		goto fail;
 	}
 	/* A new index is built without waiting for the disk at each batch and
-	 * synced once at the end of each update (index_sync): a killed process
+	 * synced once at the end of each update (segments_sync): a killed process
 	 * loses nothing Xapian committed (the page cache keeps it); a power cut
 	 * during the first build can only cost that build. An existing index
 	 * is synced at every commit: what it holds is never put at risk. */

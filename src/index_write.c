@@ -11,7 +11,6 @@
 #include "index_impl.h"
 #include "schema.h"
 
-
 /* Xapian buffers a batch in memory until it is committed; what that takes
  * per document depends on the corpus, so the heap itself is watched (every
  * few documents: mallinfo2 walks malloc's free lists) and a batch is
@@ -27,8 +26,13 @@ static int over_memory(writer_t *w)
 
 lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
 {
+	/* the index's message is shared by the writers of all segments */
+	if (w->mu)
+		pthread_mutex_lock(w->mu);
 	buf_reset(&w->idx->err);
 	buf_printf(&w->idx->err, "%s: %s", what, xap_db_errmsg(w->db));
+	if (w->mu)
+		pthread_mutex_unlock(w->mu);
 	if (w->in_txn) {
 		xap_db_cancel_transaction(w->db);
 		w->in_txn = 0;
