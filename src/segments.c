@@ -123,15 +123,23 @@ static void rm_tree(const char *path)
 	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The directory PATH is in, into OUT ("." when PATH has no slash). */
+static void parent_dir(const char *path, buf_t *out)
+{
+	const char *slash = strrchr(path, '/');
+	buf_reset(out);
+	if (slash)
+		buf_printf(out, "%.*s", slash > path ? (int)(slash - path) : 1, path);
+	else
+		buf_adds(out, ".");
+}
+
 void segments_clear_stale(const char *index)
 {
 	const char *slash = strrchr(index, '/');
 	const char *name = slash ? slash + 1 : index;
 	buf_t dir = BUF_INIT, pre = BUF_INIT, p = BUF_INIT;
-	if (slash)
-		buf_printf(&dir, "%.*s", slash > index ? (int)(slash - index) : 1, index);
-	else
-		buf_adds(&dir, ".");
+	parent_dir(index, &dir);
 	buf_printf(&pre, ".%s.new-", name);
 	DIR *d = dir.p && pre.p ? opendir(dir.p) : NULL;
 	struct dirent *e;
@@ -164,6 +172,18 @@ static int fsync_path(const char *path, int flags)
 	int r = fsync(fd);
 	close(fd);
 	return r;
+}
+
+/* fsync the directory PATH is in: a rename there is then durable. */
+static int sync_parent(const char *path)
+{
+	buf_t d = BUF_INIT;
+	parent_dir(path, &d);
+	int rc = 0;
+	if (d.p && fsync_path(d.p, O_RDONLY | O_DIRECTORY) != 0 && errno != EINVAL)
+		rc = -1;
+	buf_free(&d);
+	return rc;
 }
 
 /* fsync DIR's regular files, then DIR. */
@@ -199,20 +219,10 @@ int segments_sync(const segments_t *s)
 	for (unsigned k = 0; k < s->n; k++)
 		if (sync_dir(s->path[k]))
 			rc = -1;
-	if (s->n && s->path[0]) {
-		/* the directory that lists s0: the index's, or the parent of a
-		 * plain index (after a swap, its entry changed) */
-		const char *slash = strrchr(s->path[0], '/');
-		buf_t d = BUF_INIT;
-		if (slash)
-			buf_printf(&d, "%.*s", slash > s->path[0] ? (int)(slash - s->path[0]) : 1,
-				   s->path[0]);
-		else
-			buf_adds(&d, ".");
-		if (d.p && fsync_path(d.p, O_RDONLY | O_DIRECTORY) != 0 && errno != EINVAL)
-			rc = -1;
-		buf_free(&d);
-	}
+	/* the directory that lists s0: the index's, or the parent of a plain
+	 * index (after a swap, its entry changed) */
+	if (s->n && s->path[0] && sync_parent(s->path[0]))
+		rc = -1;
 	return rc;
 }
 
@@ -268,14 +278,18 @@ int segments_swap(const char *target, const char *other)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
+	/* a file system that cannot exchange: two renames, a short gap */
 	buf_t old = BUF_INIT;
 	buf_printf(&old, "%s.old", other);
 	int rc = -1;
 	if (old.p && rename(target, old.p) == 0) {
-		if (rename(other, target) == 0 && rename(old.p, other) == 0)
+		if (rename(other, target) == 0) {
 			rc = 0;
-		else if (access(target, F_OK) != 0)
+			if (rename(old.p, other) != 0) /* where the caller removes it */
+				rm_tree(old.p);
+		} else {
 			rename(old.p, target);
+		}
 	}
 	buf_free(&old);
 	return rc;
@@ -293,44 +307,34 @@ int segments_create(const char *index, unsigned n,
 		errno = EINVAL;
 		return -1;
 	}
-	buf_t tmp = BUF_INIT, seg = BUF_INIT;
-	char *t = segments_mktemp(index);
-	if (!t)
+	char *tmp = segments_mktemp(index);
+	if (!tmp)
 		return -1;
-	buf_adds(&tmp, t);
-	free(t);
-	const char *slash = strrchr(index, '/');
+	buf_t seg = BUF_INIT;
 	int rc = 0;
 	for (unsigned k = 0; k < n && rc == 0; k++) {
 		buf_reset(&seg);
-		buf_printf(&seg, "%s/s%u", tmp.p, k);
+		buf_printf(&seg, "%s/s%u", tmp, k);
 		if (!seg.p)
 			rc = -1, errno = ENOMEM;
 		else if (init)
 			rc = init(ctx, seg.p, k);
 	}
-	if (rc == 0 && write_stub(tmp.p, n))
+	buf_free(&seg);
+	if (rc == 0 && write_stub(tmp, n))
 		rc = -1;
-	if (rc == 0 && rename(tmp.p, index) != 0) {
+	if (rc == 0 && rename(tmp, index) != 0) {
 		if (errno == ENOTEMPTY || errno == EEXIST)
 			errno = EEXIST; /* another writer was first, or leftovers */
 		rc = -1;
 	}
 	if (rc == 0) {
-		/* the rename itself is durable once the parent is synced */
-		buf_reset(&seg);
-		if (slash)
-			buf_printf(&seg, "%.*s", (int)(slash - index) ? (int)(slash - index) : 1, index);
-		else
-			buf_adds(&seg, ".");
-		if (seg.p)
-			fsync_path(seg.p, O_RDONLY | O_DIRECTORY);
+		sync_parent(index); /* the rename itself is durable once it is synced */
 	} else {
 		int e = errno;
-		rm_tree(tmp.p);
+		rm_tree(tmp);
 		errno = e;
 	}
-	buf_free(&tmp);
-	buf_free(&seg);
+	free(tmp);
 	return rc;
 }

@@ -42,8 +42,9 @@ int segments_create(const char *index, unsigned n,
  * place (malloc'd path), or NULL with errno. */
 char *segments_mktemp(const char *target);
 
-/* Exchange the directories TARGET and OTHER (atomically where the kernel
- * can). 0, or -1 with errno. */
+/* Exchange the directories (or files) TARGET and OTHER, atomically where
+ * the kernel can: a reader opening TARGET meanwhile finds one or the other.
+ * On success OTHER holds the old TARGET, or is gone. 0, or -1 with errno. */
 int segments_swap(const char *target, const char *other);
 
 /* rm -rf PATH. */

@@ -1,7 +1,6 @@
 /* cmd_compact.c - `lode compact` and `lode merge`, through Xapian's compactor. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "cli.h"
 #include "msg.h"
 #include "opts.h"
+#include "segments.h"
 
 /* Compaction reading an index that a writer commits to meanwhile: try again. */
 #define RETRIES 3
@@ -85,18 +85,6 @@ static int exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
-/* Remove a directory tree (an index: a directory of files). */
-static int rmtree(const char *dir)
-{
-	return nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
 /* lode_compact, again while a writer's commit gets in the way. */
 static lode_status_t compact_retry(const char *const *srcs, size_t n, const char *dest)
 {
@@ -104,7 +92,7 @@ static lode_status_t compact_retry(const char *const *srcs, size_t n, const char
 	for (int i = 0; i < RETRIES && rc == LODE_RETRY; i++) {
 		char *em = NULL;
 		if (i)
-			rmtree(dest);
+			segments_rmtree(dest);
 		rc = lode_compact(srcs, n, dest, &em);
 		if (rc != LODE_OK && (rc != LODE_RETRY || i + 1 == RETRIES))
 			error("%s", em ? em : lode_status_str(rc));
@@ -128,31 +116,6 @@ static int check_index(const char *path)
 		return cli_exit_code(rc);
 	}
 	return 0;
-}
-
-/* Put the directory (or file) NEW at PATH in one step, and the old one at
- * NEW: a search opening PATH meanwhile finds one or the other, never none. */
-static int swap_in(const char *path, const char *new_path)
-{
-	if (renameat2(AT_FDCWD, new_path, AT_FDCWD, path, RENAME_EXCHANGE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	/* a file system that cannot exchange: two renames, a short gap */
-	buf_t old = BUF_INIT;
-	buf_printf(&old, "%s.old", new_path);
-	int r = -1;
-	if (!old.oom && rename(path, old.p) == 0) {
-		if (rename(new_path, path) == 0) {
-			r = 0;
-			if (rename(old.p, new_path) != 0) /* where the caller removes it */
-				rmtree(old.p);
-		} else {
-			rename(old.p, path);
-		}
-	}
-	buf_free(&old);
-	return r;
 }
 
 /* In place: lock against writers, compact beside, swap, remove the old. */
@@ -179,18 +142,18 @@ static int compact_in_place(const char *path, unsigned wait_seconds)
 		pl--;
 	buf_printf(&tmp, "%.*s.compact-%ld", (int)pl, path, (long)getpid());
 	if (exists(tmp.p))
-		rmtree(tmp.p);
+		segments_rmtree(tmp.p);
 	const char *srcs[1] = { path };
 	rc = compact_retry(srcs, 1, tmp.p);
 	if (rc != LODE_OK) {
 		code = cli_exit_code(rc);
-	} else if (swap_in(path, tmp.p) != 0) {
+	} else if (segments_swap(path, tmp.p) != 0) {
 		error("compact: cannot replace %s: %s", path, strerror(errno));
 		code = EXIT_ERROR;
 	}
 	/* the lock is on the old files, which the swap moved to tmp */
 	lode_index_close(lock);
-	rmtree(tmp.p);
+	segments_rmtree(tmp.p);
 	buf_free(&tmp);
 	return code;
 }
@@ -216,7 +179,7 @@ int cmd_compact(int argc, char **argv)
 		const char *srcs[1] = { path };
 		lode_status_t rc = compact_retry(srcs, 1, a.into);
 		if (rc != LODE_OK) {
-			rmtree(a.into);
+			segments_rmtree(a.into);
 			code = cli_exit_code(rc);
 		}
 	}
@@ -241,7 +204,7 @@ int cmd_merge(int argc, char **argv)
 	lode_status_t rc = compact_retry((const char *const *)argv + optind, (size_t)(argc - optind),
 					 a.into);
 	if (rc != LODE_OK) {
-		rmtree(a.into);
+		segments_rmtree(a.into);
 		return cli_exit_code(rc);
 	}
 	return EXIT_OK_;
