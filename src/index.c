@@ -272,7 +272,6 @@ static lode_status_t create_segmented(const char *path, const lode_index_opts_t 
 {
 	if (segments_exists(path))
 		return LODE_OK;
-	segments_clear_stale(path);
 	unsigned n = new_segments(o);
 	if (n < 2)
 		return LODE_OK;
@@ -302,9 +301,8 @@ static lode_status_t create_segmented(const char *path, const lode_index_opts_t 
 	return r == -1 ? LODE_IO : (lode_status_t)r;
 }
 
-/* Open segment K of IDX for writing; *errmsg as lode_index_open's. */
-static lode_status_t open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
-				  char **errmsg)
+lode_status_t index_open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
+				 char **errmsg)
 {
 	const char *path = idx->layout.path[k];
 	char *em = NULL;
@@ -410,7 +408,7 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 			segments_clear_stale(idx->layout.path[k]);
 	/* Segment 0 first: its lock is the index's lock. */
 	for (unsigned k = 0; k < idx->layout.n; k++) {
-		rc = open_segment(idx, k, k ? 0 : opts->wait_seconds, errmsg);
+		rc = index_open_segment(idx, k, k ? 0 : opts->wait_seconds, errmsg);
 		if (rc != LODE_OK)
 			goto fail;
 	}

@@ -56,15 +56,14 @@ static lode_status_t reopen(lode_index_t *idx)
 		idx->seg[k] = NULL;
 	}
 	idx->db = NULL;
-	int mode = XAP_DB_OPEN | (idx->no_sync ? XAP_DB_NO_SYNC : 0);
 	for (unsigned k = 0; k < idx->layout.n; k++) {
 		char *em = NULL;
-		xap_status_t xs = xap_db_open_write(idx->layout.path[k], mode, 0, &idx->seg[k], &em);
-		if (xs != XAP_OK) {
+		lode_status_t rc = index_open_segment(idx, k, 0, &em);
+		if (rc != LODE_OK) {
 			index_set_err(idx, "cannot reopen the compacted index: %s",
-				      em ? em : xap_status_str(xs));
+				      em ? em : lode_status_str(rc));
 			free(em);
-			return index_status_of(xs);
+			return rc;
 		}
 	}
 	idx->db = idx->seg[0];

@@ -33,6 +33,11 @@ typedef struct {
 void index_set_err(lode_index_t *idx, const char *fmt, const char *arg);
 lode_status_t index_status_of(xap_status_t st);
 double index_now(void);
+/* Open segment K of IDX for writing (a one-segment index is created when
+ * missing), waiting up to WAIT_SECONDS for its lock. On failure *errmsg (if
+ * given) names the index and the reason, to free. */
+lode_status_t index_open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
+				 char **errmsg);
 /* Compact IDX's segments in place and reopen them (index_compact.c). */
 lode_status_t index_compact(lode_index_t *idx);
 /* Worker threads for OPTS (its jobs, else the number of cores). */
