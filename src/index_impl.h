@@ -96,6 +96,9 @@ lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what);
 lode_status_t writer_write(writer_t *w, job_t *j);
 /* Commit the open batch, if any. */
 lode_status_t writer_commit(writer_t *w);
+/* End the open batch after a run that ended with RC: committed after
+ * success or a stop, cancelled after a failure. RC, or the commit's failure. */
+lode_status_t writer_finish(writer_t *w, lode_status_t rc);
 void writer_report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
 		   unsigned ndocs);
 /* The progress callback, at most five times a second. */

@@ -67,6 +67,19 @@ lode_status_t writer_commit(writer_t *w)
 	return LODE_OK;
 }
 
+lode_status_t writer_finish(writer_t *w, lode_status_t rc)
+{
+	if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
+		lode_status_t r2 = writer_commit(w);
+		return r2 != LODE_OK ? r2 : rc;
+	}
+	if (w->in_txn) {
+		xap_db_cancel_transaction(w->db);
+		w->in_txn = 0;
+	}
+	return rc;
+}
+
 static void report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
 		   unsigned ndocs)
 {

@@ -372,16 +372,8 @@ static void *lane_main(void *arg)
 		p->abort = 1;
 		pthread_mutex_unlock(&p->mu);
 	}
-	for (unsigned k = l->lane; k < l->nseg; k += l->nlanes) {
-		if (l->rc == LODE_OK || l->rc == LODE_INTERRUPTED) {
-			lode_status_t r2 = writer_commit(&l->w[k]);
-			if (r2 != LODE_OK)
-				l->rc = r2;
-		} else if (l->w[k].in_txn) {
-			xap_db_cancel_transaction(l->w[k].db);
-			l->w[k].in_txn = 0;
-		}
-	}
+	for (unsigned k = l->lane; k < l->nseg; k += l->nlanes)
+		l->rc = writer_finish(&l->w[k], l->rc);
 	pthread_mutex_lock(&p->mu);
 	sum_add(l->total, &l->sum);
 	pthread_mutex_unlock(&p->mu);
@@ -502,16 +494,8 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 	rc = nlanes ? run_lanes(&p, w, nseg, ws, nlanes, sum) : run_single(&p, &w[0], ws, nw);
 	if (rc == LODE_OK)
 		rc = writer_remove_gone(w, files, known, roots, nroots, cb);
-	for (unsigned k = 0; k < nseg; k++) {
-		if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
-			lode_status_t r2 = writer_commit(&w[k]);
-			if (r2 != LODE_OK)
-				rc = r2;
-		} else if (w[k].in_txn) {
-			xap_db_cancel_transaction(w[k].db);
-			w[k].in_txn = 0;
-		}
-	}
+	for (unsigned k = 0; k < nseg; k++)
+		rc = writer_finish(&w[k], rc);
 	sum->interrupted = rc == LODE_INTERRUPTED;
 out:
 	for (unsigned i = 0; i < made; i++)
