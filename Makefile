@@ -152,12 +152,12 @@ $(B)/bench/%: bench/%.cc
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(ALL_CXXFLAGS) $(ALL_LDFLAGS) -o $@ $< $(XAP_LIBS)
 
-$(B)/bench/clucene_build: bench/clucene_build.cc bench/wide_text.h
+$(B)/bench/clucene_build: bench/clucene_build.cc bench/peer.h bench/wide_text.h
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call lucene_cflags,libclucene-core) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --libs libclucene-core 2>/dev/null)
 
-$(B)/bench/lucenepp_build: bench/lucenepp_build.cc bench/wide_text.h
+$(B)/bench/lucenepp_build: bench/lucenepp_build.cc bench/peer.h bench/wide_text.h
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call lucene_cflags,liblucene++) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --libs liblucene++ 2>/dev/null)

@@ -23,6 +23,7 @@
 #include <iostream>
 #include <string>
 
+#include "peer.h"
 #include "wide_text.h"
 
 using lucene::analysis::standard::StandardAnalyzer;
@@ -65,33 +66,12 @@ static int run(const char *dir, std::istream &list)
 	writer.optimize();
 	writer.close();
 	std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
-	std::printf("docs %lu bytes %llu seconds %.3f", docs, bytes, dt.count());
-	if (skipped)
-		std::printf(" skipped %lu", skipped);
-	std::printf("\n");
+	bench::print_result(docs, bytes, dt.count(), skipped);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3) {
-		std::fprintf(stderr, "usage: clucene_build DIR [LIST]\n");
-		return 2;
-	}
-	try {
-		if (argc == 3 && std::strcmp(argv[2], "-") != 0) {
-			std::ifstream list(argv[2]);
-			if (!list) {
-				std::fprintf(stderr, "clucene_build: cannot open %s\n", argv[2]);
-				return 2;
-			}
-			return run(argv[1], list);
-		}
-		return run(argv[1], std::cin);
-	} catch (CLuceneError &e) {
-		std::fprintf(stderr, "clucene_build: %s\n", e.what());
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "clucene_build: %s\n", e.what());
-	}
-	return 1;
+	return bench::peer_main<CLuceneError>(argc, argv, "clucene_build", "DIR", run,
+				    [](CLuceneError &e) { return std::string(e.what()); });
 }

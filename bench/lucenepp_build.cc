@@ -22,6 +22,7 @@
 #include <iostream>
 #include <string>
 
+#include "peer.h"
 #include "wide_text.h"
 
 using namespace Lucene;
@@ -59,34 +60,12 @@ static int run(const char *dir, std::istream &list)
 	writer->optimize();
 	writer->close();
 	std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
-	std::printf("docs %lu bytes %llu seconds %.3f", docs, bytes, dt.count());
-	if (skipped)
-		std::printf(" skipped %lu", skipped);
-	std::printf("\n");
+	bench::print_result(docs, bytes, dt.count(), skipped);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3) {
-		std::fprintf(stderr, "usage: lucenepp_build DIR [LIST]\n");
-		return 2;
-	}
-	try {
-		if (argc == 3 && std::strcmp(argv[2], "-") != 0) {
-			std::ifstream list(argv[2]);
-			if (!list) {
-				std::fprintf(stderr, "lucenepp_build: cannot open %s\n", argv[2]);
-				return 2;
-			}
-			return run(argv[1], list);
-		}
-		return run(argv[1], std::cin);
-	} catch (const LuceneException &e) {
-		std::fprintf(stderr, "lucenepp_build: %s\n",
-			     StringUtils::toUTF8(e.getError()).c_str());
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "lucenepp_build: %s\n", e.what());
-	}
-	return 1;
+	return bench::peer_main<LuceneException>(argc, argv, "lucenepp_build", "DIR", run,
+				    [](const LuceneException &e) { return StringUtils::toUTF8(e.getError()); });
 }

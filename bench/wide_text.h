@@ -1,6 +1,6 @@
 /* wide_text.h - what the two Lucene peers (clucene_build.cc, lucenepp_build.cc)
- * share: reading a file whole and turning its UTF-8 bytes into the wchar_t
- * text both libraries take (CLucene's TCHAR and Lucene++'s String are
+ * share: turning a file's UTF-8 bytes into the wchar_t text both libraries
+ * take (CLucene's TCHAR and Lucene++'s String are
  * wchar_t on Linux).
  *
  * One decoder for both, so the two rows differ by library only: a malformed
@@ -12,21 +12,9 @@
 #define LODE_BENCH_WIDE_TEXT_H
 
 #include <cstddef>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 namespace bench {
-
-// Whole file into `out`; false when it cannot be read (the caller skips it).
-inline bool slurp(const std::string &path, std::string &out)
-{
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
-		return false;
-	out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-	return !in.bad();
-}
 
 // Length of the well-formed UTF-8 sequence at s[0..len) and its code point
 // in *cp; 0 when the bytes there are not one (overlong, surrogate, > U+10FFFF,

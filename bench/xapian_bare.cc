@@ -19,20 +19,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
-// Whole file into `out`; false when it cannot be read (the file is skipped).
-static bool slurp(const std::string &path, std::string &out)
-{
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
-		return false;
-	std::ostringstream ss;
-	ss << in.rdbuf();
-	out = ss.str();
-	return !in.bad();
-}
+#include "peer.h"
 
 static int run(const char *db_path, std::istream &list)
 {
@@ -48,7 +37,7 @@ static int run(const char *db_path, std::istream &list)
 	while (std::getline(list, path)) {
 		if (path.empty())
 			continue;
-		if (!slurp(path, text)) {
+		if (!bench::slurp(path, text)) {
 			std::fprintf(stderr, "xapian_bare: cannot read %s\n", path.c_str());
 			skipped++;
 			continue;
@@ -63,33 +52,12 @@ static int run(const char *db_path, std::istream &list)
 	}
 	db.commit();
 	std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
-	std::printf("docs %lu bytes %llu seconds %.3f", docs, bytes, dt.count());
-	if (skipped)
-		std::printf(" skipped %lu", skipped);
-	std::printf("\n");
+	bench::print_result(docs, bytes, dt.count(), skipped);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3) {
-		std::fprintf(stderr, "usage: xapian_bare DB [LIST]\n");
-		return 2;
-	}
-	try {
-		if (argc == 3 && std::strcmp(argv[2], "-") != 0) {
-			std::ifstream list(argv[2]);
-			if (!list) {
-				std::fprintf(stderr, "xapian_bare: cannot open %s\n", argv[2]);
-				return 2;
-			}
-			return run(argv[1], list);
-		}
-		return run(argv[1], std::cin);
-	} catch (const Xapian::Error &e) {
-		std::fprintf(stderr, "xapian_bare: %s\n", e.get_description().c_str());
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "xapian_bare: %s\n", e.what());
-	}
-	return 1;
+	return bench::peer_main<Xapian::Error>(argc, argv, "xapian_bare", "DB", run,
+				    [](const Xapian::Error &e) { return e.get_description(); });
 }
