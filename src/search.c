@@ -24,7 +24,7 @@
 #include "suggest.h"
 #include "xapian_c.h"
 
-#define RETRIES 3
+#define RETRIES 8 /* a writer can overtake a reader several times in a row */
 #define WILDCARD_LIMIT 1000
 /* Words in one query, at most. Xapian's OR over thousands of terms slows
  * down faster than linearly (8000 words take 3 s in quest; with the title
@@ -412,15 +412,20 @@ static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher
 
 /* Fill hit I from the document's record, with passages. Only the fields are
  * decoded for every hit; the text, the bulk of a record, only for passages. */
-static lode_status_t fill_hit(lode_results_t *r, size_t i, xap_doc_t *doc, snip_matcher_t *m,
-			      const lode_query_opts_t *o)
+static lode_status_t fill_hit(lode_search_t *s, lode_results_t *r, size_t i, xap_doc_t *doc,
+			      snip_matcher_t *m, const lode_query_opts_t *o)
 {
 	hit_store_t *h = &r->store[i];
 	lode_hit_t *hit = &r->hits[i];
 	const char *data;
 	size_t len;
-	if (xap_doc_get_data(doc, &data, &len) != XAP_OK)
-		return LODE_ENGINE;
+	/* Xapian reads the record only now: a writer's commits may have
+	 * overtaken the reader (XAP_RETRY, and the search runs again). */
+	xap_status_t xs = xap_doc_get_data(doc, &data, &len);
+	if (xs != XAP_OK) {
+		search_set_err(s, "cannot read a result", xap_doc_errmsg(doc));
+		return (lode_status_t)xs;
+	}
 	record_t rec;
 	record_text_t text;
 	if (record_decode_fields(data, len, &rec, &h->recbuf, &text))
@@ -481,14 +486,16 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 								   o->sort == LODE_SORT_DATE_DESC);
 	}
 	unsigned ndocs = 0;
-	if (xs == XAP_OK)
-		xs = xap_db_doc_count(s->db, &ndocs);
 	xap_mset_t *ms = NULL;
 	unsigned limit = o->limit ? o->limit : 10;
-	if (xs == XAP_OK)
-		xs = xap_enquire_mset(e, o->offset, limit, o->exact_count ? ndocs : 0, &ms);
-	if (xs != XAP_OK) {
+	if (xs != XAP_OK)
 		search_set_err(s, "search failed", xap_enquire_errmsg(e));
+	else if ((xs = xap_db_doc_count(s->db, &ndocs)) != XAP_OK)
+		search_set_err(s, "search failed", xap_db_errmsg(s->db));
+	else if ((xs = xap_enquire_mset(e, o->offset, limit, o->exact_count ? ndocs : 0,
+					&ms)) != XAP_OK)
+		search_set_err(s, "search failed", xap_enquire_errmsg(e));
+	if (xs != XAP_OK) {
 		xap_enquire_destroy(e);
 		xap_query_destroy(q);
 		return (lode_status_t)xs;
@@ -520,7 +527,7 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 		r->n = i + 1;
 		r->hits[i].rank = o->offset + (unsigned)i + 1;
 		r->hits[i].score = wt;
-		rc = fill_hit(r, i, doc, m, o);
+		rc = fill_hit(s, r, i, doc, m, o);
 		xap_doc_destroy(doc);
 	}
 	snip_matcher_free(m);
@@ -600,6 +607,8 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 		r->suggestion = suggest_query(s, query, qlen, tree);
 	qnode_free(tree);
 	if (rc != LODE_OK) {
+		if (!s->err.p || !*s->err.p) /* never an error without words */
+			search_set_err(s, lode_status_str(rc), NULL);
 		lode_results_free(r);
 		return rc;
 	}

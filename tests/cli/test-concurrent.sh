@@ -99,23 +99,31 @@ wait "$bpid"
 echo "# check during a build: $n runs"
 expect_eq "lode check during a build: never reports problems" "$bad" ""
 
-# 4. Two writers. The first holds the lock while it waits for its stdin.
-hold() { # hold SECONDS: a writer holding the lock for about SECONDS
-	( sleep "$1" | "$LODE" index -q -i "$IDX" --wait 10 - >/dev/null 2>&1 ) &
+# 4. Two writers. The first holds the lock while it waits for its file list
+# on a FIFO, so it holds it exactly until the test closes the FIFO (fd 7).
+# Every other command is started with fd 7 closed, or it would keep the
+# FIFO open and the holder would never see the end of its list.
+hold() { # hold: start a writer and return once it holds the lock
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	"$LODE" index -q -i "$IDX" --wait 10 - <"$T/fifo" >/dev/null 2>&1 &
 	holder=$!
-	# The lock is taken once another writer is refused. (A probe that gets
-	# it first indexes nothing and lets go; the holder waits for it.)
+	exec 7>"$T/fifo"
+	# The lock is taken once another writer is refused. Probes pause between
+	# tries: a probe holds the lock while it runs, and the holder polls for it.
 	_t=0
-	while [ $_t -lt 200 ]; do
-		"$LODE" index -q -i "$IDX" --wait 0 "$T/none" >/dev/null 2>&1
+	while [ $_t -lt 300 ]; do
+		"$LODE" index -q -i "$IDX" --wait 0 "$T/none" >/dev/null 2>&1 7>&-
 		[ $? -eq 3 ] && return 0
 		_t=$((_t + 1))
+		sleep 0.05
 	done
 	fail "a writer holds the lock" "no writer seen holding it"
 }
-hold 4
+release() { exec 7>&-; wait "$holder"; }
+hold
 t0=$(now_ms)
-run "$LODE" index -i "$IDX" --wait 0 "$CORPUS"
+run "$LODE" index -i "$IDX" --wait 0 "$CORPUS" 7>&-
 el=$(( $(now_ms) - t0 ))
 expect_rc "--wait 0: busy at once, exit 3" 3
 expect_err "--wait 0: the message names the index" "$IDX: index is busy"
@@ -124,24 +132,29 @@ if [ "$(grep -c . "$T/err")" -eq 1 ]; then ok "--wait 0: one line"; else
 if [ "$el" -lt 1000 ]; then ok "--wait 0: no waiting (${el} ms)"; else
 	fail "--wait 0: no waiting" "${el} ms"; fi
 t0=$(now_ms)
-run "$LODE" index -i "$IDX" --wait 1 "$CORPUS"
+run "$LODE" index -i "$IDX" --wait 1 "$CORPUS" 7>&-
 el=$(( $(now_ms) - t0 ))
 expect_rc "--wait 1: still busy, exit 3" 3
 expect_err "--wait 1: the message names the index" "$IDX: index is busy"
 if [ "$el" -ge 900 ] && [ "$el" -lt 5000 ]; then ok "--wait 1: waited about 1 s (${el} ms)"; else
 	fail "--wait 1: waited about 1 s" "${el} ms"; fi
-run "$LODE" search -i "$IDX" -c corpusall
+run "$LODE" search -i "$IDX" -c corpusall 7>&-
 expect_eq "search while a writer holds the lock" "$(cat "$T/out")" "$NFILES"
-wait "$holder"
+release
 
-# A writer that waits long enough gets the index once the first is done.
-hold 2
+# A writer that waits long enough gets the index once the first is done:
+# the holder lets go 1 s after the waiting writer starts.
+hold
 t0=$(now_ms)
-run "$LODE" index -i "$IDX" --wait 20 "$CORPUS/d00"
+"$LODE" index -i "$IDX" --wait 20 "$CORPUS/d00" >"$T/out" 2>"$T/err" 7>&- &
+waiter=$!
+sleep 1
+release
+wait "$waiter"
+rc=$?
 el=$(( $(now_ms) - t0 ))
 expect_rc "--wait 20: gets the lock when the holder ends, exit 0" 0
-if [ "$el" -ge 100 ] && [ "$el" -lt 15000 ]; then ok "--wait 20: waited for the holder (${el} ms)"; else
+if [ "$el" -ge 900 ] && [ "$el" -lt 15000 ]; then ok "--wait 20: waited for the holder (${el} ms)"; else
 	fail "--wait 20: waited for the holder" "${el} ms"; fi
-wait "$holder"
 run "$LODE" check -i "$IDX"
 expect_rc "after two writers: lode check passes" 0
