@@ -153,6 +153,31 @@ static xap_status_t meta_set(xap_db_t *db, const char *key, const char *val)
 	return xap_db_set_metadata(db, key, val, strlen(val));
 }
 
+/* 1 while the first build of the index has not completed (META_FIRST_BUILD
+ * in segment 0; indexes made before the mark count as complete). */
+static int first_build_pending(lode_index_t *idx)
+{
+	char *v = meta_get(idx->db, META_FIRST_BUILD);
+	int pending = v && *v;
+	free(v);
+	return pending;
+}
+
+static lode_status_t end_first_build(lode_index_t *idx)
+{
+	return index_status_of(meta_set(idx->db, META_FIRST_BUILD, ""));
+}
+
+static int has_documents(lode_index_t *idx)
+{
+	for (unsigned k = 0; k < idx->layout.n; k++) {
+		unsigned n = 0;
+		if (xap_db_doc_count(idx->seg[k], &n) == XAP_OK && n)
+			return 1;
+	}
+	return 0;
+}
+
 static void iso_now(char out[32])
 {
 	time_t t = time(NULL);
@@ -161,11 +186,14 @@ static void iso_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Write the settings of a new index into DB and commit. LANG is canonical. */
-static xap_status_t write_settings(xap_db_t *db, const char *lang)
+/* Write the settings of a new index into DB and commit. LANG is canonical.
+ * FIRST: DB is the index's segment 0, which marks the first build pending. */
+static xap_status_t write_settings(xap_db_t *db, const char *lang, int first)
 {
 	char num[32];
 	xap_status_t xs = meta_set(db, META_LANG, lang);
+	if (xs == XAP_OK && first)
+		xs = meta_set(db, META_FIRST_BUILD, "incomplete");
 	snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
 	if (xs == XAP_OK) xs = meta_set(db, META_SCHEMA, num);
 	snprintf(num, sizeof num, "%g", DEFAULT_K1);
@@ -229,7 +257,7 @@ static lode_status_t init_settings(lode_index_t *idx, const char *want_lang)
 			rc = LODE_INVALID;
 			goto out;
 		}
-		xap_status_t xs = write_settings(idx->db, idx->lang);
+		xap_status_t xs = write_settings(idx->db, idx->lang, 1);
 		if (xs != XAP_OK) {
 			index_set_err(idx, "cannot initialise the index: %s", xap_db_errmsg(idx->db));
 			rc = index_status_of(xs);
@@ -244,14 +272,13 @@ out:
 /* segments_create's callback: one new segment with the settings in it. */
 static int init_segment(void *ctx, const char *segment, unsigned k)
 {
-	(void)k;
 	const char *lang = ctx;
 	xap_db_t *db = NULL;
 	char *em = NULL;
 	xap_status_t xs = xap_db_open_write(segment, XAP_DB_CREATE, 0, &db, &em);
 	free(em);
 	if (xs == XAP_OK)
-		xs = write_settings(db, lang);
+		xs = write_settings(db, lang, k == 0);
 	xap_db_destroy(db);
 	return xs == XAP_OK ? 0 : (int)index_status_of(xs);
 }
@@ -695,27 +722,34 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 	}
 	rc = pipeline_run(idx, &files, &known, keep_roots, nroots, have_stdin, cb, sum);
 	if (rc == LODE_OK || rc == LODE_INTERRUPTED) {
+		/* The first run over a new index that completes compacts it, be
+		 * it the run that made the index or one that finished it after an
+		 * interruption; asked to stop once every file was in, the
+		 * compaction is left for the next run. */
+		int compact = rc == LODE_OK && first_build_pending(idx) && !idx->opts.no_compact &&
+			      !idx->compacted && has_documents(idx);
+		if (compact && cb && cb->stop && *cb->stop) {
+			compact = 0;
+			rc = LODE_INTERRUPTED;
+			sum->interrupted = 1;
+		}
 		lode_status_t r2 = LODE_OK;
 		char now[32];
 		iso_now(now);
 		r2 = index_status_of(meta_set(idx->db, META_UPDATED, now));
+		/* without a compaction to come, a completed first build ends here */
+		if (r2 == LODE_OK && rc == LODE_OK && !compact)
+			r2 = end_first_build(idx);
 		double tc = index_now();
 		if (r2 == LODE_OK)
 			r2 = index_status_of(xap_db_commit(idx->db));
 		if (r2 != LODE_OK) {
 			index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));
 			rc = r2;
+			compact = 0;
 		}
 		/* A new index about to be compacted is synced as its compacted copy:
 		 * the pages of the copy that goes need never reach the disk. */
-		int compact = rc == LODE_OK && idx->no_sync && !idx->opts.no_compact &&
-			      !idx->compacted && sum->docs_added;
-		/* asked to stop once every file was in: the compaction is left out */
-		if (compact && cb && cb->stop && *cb->stop) {
-			compact = 0;
-			rc = LODE_INTERRUPTED;
-			sum->interrupted = 1;
-		}
 		if (rc == LODE_OK && idx->no_sync && !compact && segments_sync(&idx->layout)) {
 			index_set_err(idx, "cannot sync the index to disk: %s", strerror(errno));
 			rc = LODE_IO;
@@ -725,6 +759,14 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 			double tk = index_now();
 			idx->compacted = 1;
 			rc = index_compact(idx);
+			if (rc == LODE_OK) {
+				xap_status_t xs = end_first_build(idx) == LODE_OK
+						  ? xap_db_commit(idx->db) : XAP_ENGINE;
+				if (xs != XAP_OK) {
+					index_set_err(idx, "cannot commit: %s", xap_db_errmsg(idx->db));
+					rc = index_status_of(xs);
+				}
+			}
 			sum->t_compact = index_now() - tk;
 			if (rc != LODE_OK) /* what stays in place goes to disk */
 				segments_sync(&idx->layout);

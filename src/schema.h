@@ -47,6 +47,9 @@
 #define META_K1 "lode:k1"
 #define META_B "lode:b"
 #define META_TITLE_WEIGHT "lode:title_weight"
+/* "incomplete" in segment 0 of a new index until a run over it completes:
+ * that run compacts it (an interrupted first build is compacted later). */
+#define META_FIRST_BUILD "lode:first-build"
 #define META_FILE "f:"
 
 /* Defaults saved in a new index (search may override per query). */

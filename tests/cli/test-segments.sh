@@ -76,6 +76,27 @@ if grep -Eq '"compact": [0-9]+\.[0-9]*[1-9]' "$T/st.json"; then ok "--stats-json
 	fail "--stats-json: compaction seconds" "$(cat "$T/st.json")"; fi
 same_answers "one compacted database: same answers" "$T/plain" "$T/ref"
 
+# A first build cut short (kill -9 once some batches are in) is compacted by
+# the run that completes it, and only by that one.
+compacted() { grep -Eq '"compact": [0-9]+\.[0-9]*[1-9]' "$1"; }
+"$LODE" index -q -j2 --memory 1M -i "$T/cut" "$CORPUS" >/dev/null 2>&1 &
+cpid=$!
+while alive "$cpid" && [ "$(docs_of "$T/cut")" = none -o "$(docs_of "$T/cut")" = 0 ]; do :; done
+kill -9 "$cpid" 2>/dev/null
+{ wait "$cpid"; } 2>/dev/null
+if [ $? -eq 137 ]; then
+	run "$LODE" index -q -j2 --stats-json "$T/cut1.json" -i "$T/cut" "$CORPUS"
+	expect_rc "first build completed after a kill: exit 0" 0
+	if compacted "$T/cut1.json"; then ok "... and the run that completes it compacts it"; else
+		fail "... and the run that completes it compacts it" "$(cat "$T/cut1.json")"; fi
+	same_answers "... same answers as a single database" "$T/cut" "$T/ref"
+	run "$LODE" index -q -j2 --stats-json "$T/cut2.json" -i "$T/cut" "$CORPUS"
+	if compacted "$T/cut2.json"; then fail "... the next run does not compact again" \
+		"$(cat "$T/cut2.json")"; else ok "... the next run does not compact again"; fi
+else
+	skip "a first build cut short: the build ended before the kill"
+fi
+
 # Updates: one file changed, one deleted, one new; both indexes get them.
 sleep 1
 echo "zorblax appears in a changed file" >>"$CORPUS/d01/f00105.md"
