@@ -13,7 +13,7 @@
 
 const char usage_search[] =
 	"usage: lode search [-i INDEX]... [-n N] [--offset K] [--sort relevance|date|-date]\n"
-	"                   [--json] [-l] [-c] [--color auto|always|never] [--snippets N]\n"
+	"                   [--json] [-l] [-0] [-c] [--color auto|always|never] [--snippets N]\n"
 	"                   [--snippet-len CHARS] [--k1 X] [--b Y] [--title-weight W]\n"
 	"                   [--or] [--literal] [--keep-stopwords] [--timeout MS]\n"
 	"                   [--allow-partial] QUERY...\n"
@@ -32,6 +32,7 @@ const char usage_search[] =
 	"      --sort ORDER     relevance (default), date (newest first) or -date (oldest)\n"
 	"      --json           one JSON object per hit\n"
 	"  -l, --files          only the paths of matching files, best first\n"
+	"  -0, --null           as -l, each path ended by a NUL (for xargs -0)\n"
 	"  -c, --count          only the number of matching documents\n"
 	"      --color WHEN     auto (default: on a terminal, unless NO_COLOR), always, never\n"
 	"      --snippets N     passages per hit (default 2; 0: none)\n"
@@ -94,6 +95,7 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 	} table[] = {
 		{ "-i", "--index", A_STR }, { "-n", "--limit", A_UINT }, { NULL, "--offset", A_UINT },
 		{ NULL, "--sort", A_STR }, { NULL, "--json", A_FLAG }, { "-l", "--files", A_FLAG },
+		{ "-0", "--null", A_FLAG },
 		{ "-c", "--count", A_FLAG }, { NULL, "--color", A_STR }, { NULL, "--colour", A_STR },
 		{ NULL, "--snippets", A_UINT }, { NULL, "--snippet-len", A_UINT },
 		{ NULL, "--k1", A_DOUBLE }, { NULL, "--b", A_DOUBLE }, { NULL, "--title-weight", A_DOUBLE },
@@ -141,7 +143,8 @@ static int take_option(search_args_t *a, int argc, char **argv, int *i)
 		}
 	}
 	else if (!strcmp(lname, "--json")) a->mode = OUT_JSON;
-	else if (!strcmp(lname, "--files")) a->mode = OUT_PATHS;
+	else if (!strcmp(lname, "--files")) a->mode = a->mode == OUT_PATHS0 ? OUT_PATHS0 : OUT_PATHS;
+	else if (!strcmp(lname, "--null")) a->mode = OUT_PATHS0;
 	else if (!strcmp(lname, "--count")) a->mode = OUT_COUNT;
 	else if (!strcmp(lname, "--color") || !strcmp(lname, "--colour")) {
 		if (strcmp(val, "auto") && strcmp(val, "always") && strcmp(val, "never")) {
@@ -315,7 +318,7 @@ int cmd_search(int argc, char **argv)
 	}
 	if (a.mode == OUT_COUNT)
 		a.q.exact_count = 1, a.q.snippets = 0, a.q.limit = 1;
-	if (a.mode == OUT_PATHS)
+	if (a.mode == OUT_PATHS || a.mode == OUT_PATHS0)
 		a.q.snippets = 0;
 	a.q.suggest = a.mode == OUT_TEXT || a.mode == OUT_JSON;
 	printer_t *pr = printer_new(a.batch ? OUT_TREC : a.mode, stdout,

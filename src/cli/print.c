@@ -167,9 +167,11 @@ void printer_results(printer_t *p, const lode_results_t *r, const char *qid)
 		case OUT_TEXT: print_text_hit(p, &h); break;
 		case OUT_JSON: print_json_hit(p, &h); break;
 		case OUT_PATHS:
+		case OUT_PATHS0:
 			if (!strmap_get(&p->paths_seen, h.path)) {
 				strmap_put(&p->paths_seen, h.path, NULL);
-				fprintf(p->out, "%s\n", h.path);
+				fputs(h.path, p->out);
+				putc(p->mode == OUT_PATHS0 ? '\0' : '\n', p->out);
 			}
 			break;
 		case OUT_TREC:

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include "lode.h"
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_PATHS, OUT_COUNT, OUT_TREC } out_mode_t;
+/* OUT_PATHS0: paths each ended by a NUL (for xargs -0) */
+typedef enum { OUT_TEXT, OUT_JSON, OUT_PATHS, OUT_PATHS0, OUT_COUNT, OUT_TREC } out_mode_t;
 
 typedef struct printer printer_t;
 

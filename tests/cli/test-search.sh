@@ -51,6 +51,19 @@ for line in open(sys.argv[1]):
 print("\n".join(seen))' "$T/out")
 expect_eq "-l: in the order of the ranking" "$(cat "$T/paths")" "$ranked"
 
+# -0: each path ended by a NUL, so that a path with a newline in it stays one.
+mkdir -p "$T/nl"
+printf 'Odd name\n\nA file about quokkas.\n' >"$T/nl/two
+lines.txt"
+printf 'Plain\n\nQuokkas again, quokkas.\n' >"$T/nl/plain.txt"
+"$LODE" index -q -i "$T/nlidx" "$T/nl" 2>/dev/null
+run "$LODE" search -i "$T/nlidx" -0 quokkas
+expect_rc "-0: exit 0" 0
+got=$(python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(repr(sorted(p.decode().rsplit("/", 1)[1] for p in d.split(b"\0")[:-1])), d.endswith(b"\0"))' "$T/out")
+expect_eq "-0: each path once, NUL-ended, a newline in a name kept" "$got" "['plain.txt', 'two\\nlines.txt'] True"
+run "$LODE" search -i "$T/nlidx" -l -0 quokkas
+expect_eq "-l -0: the same" "$(od -c "$T/out" | md5sum)" "$("$LODE" search -i "$T/nlidx" -0 quokkas | od -c | md5sum)"
+
 run "$LODE" search -i "$IDX" -c '"solar power"'
 expect_eq "phrase: only the article with the phrase" "$(cat "$T/out")" "1"
 run "$LODE" search -i "$IDX" -c '"power solar"'
