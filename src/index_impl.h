@@ -79,6 +79,8 @@ typedef struct {
 	const lode_index_callbacks_t *cb;
 	pthread_mutex_t *mu;        /* held around callbacks when writers run in parallel */
 	lode_index_summary_t *sum;
+	lode_index_summary_t pend;  /* the open batch's files and documents, added
+				     * to *sum once it is committed */
 	int in_txn;
 	unsigned batch_docs, max_docs;  /* commit after max_docs documents ... */
 	uint64_t batch_bytes, max_bytes; /* ... or max_bytes of input ... */

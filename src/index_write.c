@@ -24,6 +24,19 @@ static int over_memory(writer_t *w)
 	return mi.uordblks + mi.hblkhd > w->max_heap;
 }
 
+/* The open batch is committed (KEEP) or dropped: what it added or removed
+ * counts in the summary only once it is in the index. */
+static void batch_ends(writer_t *w, int keep)
+{
+	if (keep) {
+		w->sum->indexed += w->pend.indexed;
+		w->sum->docs_added += w->pend.docs_added;
+		w->sum->removed += w->pend.removed;
+		w->sum->docs_removed += w->pend.docs_removed;
+	}
+	memset(&w->pend, 0, sizeof w->pend);
+}
+
 lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
 {
 	/* the index's message is shared by the writers of all segments */
@@ -37,6 +50,7 @@ lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
 		xap_db_cancel_transaction(w->db);
 		w->in_txn = 0;
 	}
+	batch_ends(w, 0);
 	return index_status_of(xs);
 }
 
@@ -64,6 +78,7 @@ lode_status_t writer_commit(writer_t *w)
 	w->sum->t_commit += index_now() - t;
 	if (xs != XAP_OK)
 		return writer_fail(w, xs, "cannot commit");
+	batch_ends(w, 1);
 	return LODE_OK;
 }
 
@@ -77,6 +92,7 @@ lode_status_t writer_finish(writer_t *w, lode_status_t rc)
 		xap_db_cancel_transaction(w->db);
 		w->in_txn = 0;
 	}
+	batch_ends(w, 0);
 	return rc;
 }
 
@@ -171,8 +187,8 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 			return writer_fail(w, xs, "cannot add a document");
 		if (j->f && (rc = remember_file(w, j->f, j->hash, j->ndocs)) != LODE_OK)
 			return rc;
-		s->indexed++;
-		s->docs_added += j->ndocs;
+		w->pend.indexed++;
+		w->pend.docs_added += j->ndocs;
 		w->batch_docs += (unsigned)j->ndocs;
 		w->batch_bytes += j->bytes;
 		break;
@@ -230,8 +246,8 @@ lode_status_t writer_remove_gone(writer_t *ws, walk_list_t *files, strmap_t *kno
 		if (xs != XAP_OK)
 			return writer_fail(w, xs, "cannot remove a document");
 		xap_db_doc_count(w->db, &after);
-		w->sum->removed++;
-		w->sum->docs_removed += before - after;
+		w->pend.removed++;
+		w->pend.docs_removed += before - after;
 		report(w, sl->key, LODE_FILE_REMOVED, NULL, before - after);
 		if (++w->batch_docs >= w->max_docs && (rc = writer_commit(w)) != LODE_OK)
 			return rc;

@@ -305,6 +305,8 @@ else
 	else
 		fail "disk full: index opens at its last commit" "documents: $d"
 	fi
+	said=$(sed -n 's/.* indexed (\([0-9]*\) documents).*/\1/p' "$T/err")
+	expect_eq "disk full: the summary counts only the documents committed" "$said" "$d"
 	run "$LODE" check -i "$SMALL/idx"
 	expect_rc "disk full: lode check passes" 0
 	run "$LODE" search -i "$SMALL/idx" -c corpusall
