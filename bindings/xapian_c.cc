@@ -532,6 +532,22 @@ extern "C" xap_status_t xap_db_uuid(xap_db_t *db, char **out)
 	}
 }
 
+/* The numbers from BEGIN to END into a malloc'd array *OUT of *N. */
+template <typename It>
+static void to_array(It begin, It end, unsigned **out, size_t *n)
+{
+	std::vector<unsigned> v;
+	for (It it = begin; it != end; ++it)
+		v.push_back(*it);
+	unsigned *p = static_cast<unsigned *>(malloc((v.size() ? v.size() : 1) * sizeof *p));
+	if (!p)
+		throw std::bad_alloc();
+	if (!v.empty())
+		memcpy(p, v.data(), v.size() * sizeof *p);
+	*out = p;
+	*n = v.size();
+}
+
 extern "C" xap_status_t xap_db_postlist(xap_db_t *db, const char *term, size_t len,
 					unsigned **docids, size_t *n)
 {
@@ -544,16 +560,27 @@ extern "C" xap_status_t xap_db_postlist(xap_db_t *db, const char *term, size_t l
 	try {
 		need(docids && n, "xap_db_postlist: NULL output");
 		std::string t = str(term, len);
-		std::vector<unsigned> ids;
-		for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it)
-			ids.push_back(*it);
-		unsigned *p = static_cast<unsigned *>(malloc((ids.size() ? ids.size() : 1) * sizeof *p));
-		if (!p)
-			throw std::bad_alloc();
-		if (!ids.empty())
-			memcpy(p, ids.data(), ids.size() * sizeof *p);
-		*docids = p;
-		*n = ids.size();
+		to_array(db->db.postlist_begin(t), db->db.postlist_end(t), docids, n);
+		return XAP_OK;
+	} catch (...) {
+		return classify(db->err);
+	}
+}
+
+extern "C" xap_status_t xap_db_positions(xap_db_t *db, unsigned docid, const char *term,
+					 size_t len, unsigned **pos, size_t *n)
+{
+	if (pos)
+		*pos = NULL;
+	if (n)
+		*n = 0;
+	if (!db)
+		return XAP_INTERNAL;
+	try {
+		need(pos && n, "xap_db_positions: NULL output");
+		std::string t = str(term, len);
+		to_array(db->db.positionlist_begin(docid, t), db->db.positionlist_end(docid, t),
+			 pos, n);
 		return XAP_OK;
 	} catch (...) {
 		return classify(db->err);

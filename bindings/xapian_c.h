@@ -161,6 +161,10 @@ xap_status_t xap_db_term_exists(xap_db_t *db, const char *term, size_t len, int 
  * *docids is malloc'd; caller frees. */
 xap_status_t xap_db_postlist(xap_db_t *db, const char *term, size_t len,
 			     unsigned **docids, size_t *n);
+/* Positions of TERM in document DOCID, ascending (none when the document
+ * lacks TERM or has no positions for it). *pos is malloc'd; caller frees. */
+xap_status_t xap_db_positions(xap_db_t *db, unsigned docid, const char *term, size_t len,
+			      unsigned **pos, size_t *n);
 /* Iterate all terms starting with PREFIX (may be ""), in byte order;
  * xap_termlist_current() gives each term's termfreq. *out keeps DB open. */
 xap_status_t xap_db_allterms(xap_db_t *db, const char *prefix, xap_termlist_t **out);

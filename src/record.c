@@ -83,6 +83,8 @@ int record_encode(const record_t *r, buf_t *out)
 	put_num(out, 'm', (uint64_t)r->mtime);
 	put_num(out, 'z', r->size);
 	put_num(out, 'l', r->line);
+	if (r->marks_len)
+		put_field(out, 'K', r->marks, r->marks_len);
 	if (r->text_len >= COMPRESS_MIN && r->text_len < (1u << 31)) {
 		uLongf cap = compressBound((uLong)r->text_len);
 		buf_t z = BUF_INIT;
@@ -211,6 +213,7 @@ static int decode(const char *data, size_t len, record_t *r, buf_t *store, recor
 			case 'g': r->lang = s; break;
 			case 'k': r->tags = s; break;
 			case 'x': r->text = s; r->text_len = n; break;
+			case 'K': r->marks = s; r->marks_len = n; break;
 			default: break; /* unknown key: a later version's field */
 			}
 		}
@@ -218,6 +221,44 @@ static int decode(const char *data, size_t len, record_t *r, buf_t *store, recor
 	}
 	if (!r->text)
 		r->text = "";
+	return 0;
+}
+
+/* Marks are stored as varint pairs: the byte and position distances from
+ * the mark before (the first from 0, 0). */
+void record_marks_add(buf_t *b, record_mark_t *prev, record_mark_t m)
+{
+	put_varint(b, m.off - prev->off);
+	put_varint(b, m.pos - prev->pos);
+	*prev = m;
+}
+
+int record_marks_decode(const record_t *r, size_t text_len, record_mark_t **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!r->marks || !r->marks_len)
+		return 0;
+	/* each mark takes two bytes at least */
+	record_mark_t *v = malloc((r->marks_len / 2 + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	const unsigned char *p = (const unsigned char *)r->marks, *end = p + r->marks_len;
+	uint64_t off = 0, pos = 0;
+	size_t k = 0;
+	while (p < end) {
+		uint64_t doff, dpos;
+		if (get_varint(&p, end, &doff) || get_varint(&p, end, &dpos) ||
+		    doff > text_len - off || dpos > UINT_MAX - pos || (k && !doff)) {
+			free(v);
+			return -1;
+		}
+		off += doff;
+		pos += dpos;
+		v[k++] = (record_mark_t){ (size_t)off, (unsigned)pos };
+	}
+	*out = v;
+	*n = k;
 	return 0;
 }
 

@@ -18,7 +18,27 @@ typedef struct {
 	int64_t mtime;
 	uint64_t size;
 	unsigned line;         /* line of the document's start in its file */
+	const char *marks;     /* restart marks of the text (record_marks_*), */
+	size_t marks_len;      /* encoded; NULL in records made before them */
 } record_t;
+
+/* A restart mark: the token at byte OFF of the text, which white space
+ * precedes (no word, URL or CJK run spans it), has index position POS. The
+ * tokenizer started at OFF with first position POS gives the tokens the
+ * indexer gave from there on, so a highlighter can scan only the parts of
+ * a text where a query's terms have positions. */
+typedef struct {
+	size_t off;
+	unsigned pos;
+} record_mark_t;
+
+/* Append mark M to the encoded marks in B; PREV (zeroed before the first)
+ * is the mark before, updated. Marks go in increasing order. */
+void record_marks_add(buf_t *b, record_mark_t *prev, record_mark_t m);
+/* Decode R's marks into *OUT (malloc'd, *N of them; NULL and 0 when there
+ * are none). Returns 0; -1 when out of memory or the marks are damaged
+ * (not increasing, or past TEXT_LEN). */
+int record_marks_decode(const record_t *r, size_t text_len, record_mark_t **out, size_t *n);
 
 /* Encode R into OUT (appending). Returns 0, -1 when out of memory. */
 int record_encode(const record_t *r, buf_t *out);

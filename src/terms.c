@@ -16,8 +16,13 @@ struct terms {
 	buf_t term;     /* scratch: one prefixed term */
 	buf_t data;     /* scratch: the record */
 	buf_t folded;   /* scratch: a folded field value */
+	buf_t marks;    /* the body text's restart marks (record.h) */
 	char *idbuf;    /* the document's id when made up from its file's name */
 };
+
+/* A restart mark every this many bytes of text at least: a highlighter
+ * then tokenizes about this much around each place a query term occurs. */
+#define MARK_EVERY 512
 
 terms_t *terms_new(const char *lang, char **errmsg)
 {
@@ -43,6 +48,7 @@ void terms_free(terms_t *t)
 	buf_free(&t->term);
 	buf_free(&t->data);
 	buf_free(&t->folded);
+	buf_free(&t->marks);
 	free(t->idbuf);
 	free(t);
 }
@@ -55,15 +61,25 @@ typedef struct {
 	size_t prefix_len;
 	int stemmed;
 	xap_status_t st;
+	const char *text;   /* the body text, while its marks are taken; else NULL */
+	record_mark_t last; /* the last mark taken */
 } sink_t;
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 static int add_token(void *ctx, const char *tok, size_t len, size_t start, size_t end,
 		     unsigned pos, int flags)
 {
-	(void)start; (void)end;
+	(void)end;
 	sink_t *s = ctx;
 	const char *term = tok;
 	size_t tlen = len;
+	if (s->text && !(flags & TOK_COLOCATED) && start >= s->last.off + MARK_EVERY &&
+	    is_blank(s->text[start - 1]))
+		record_marks_add(&s->t->marks, &s->last, (record_mark_t){ start, pos });
 	if (s->stemmed) {
 		term = stemmer_stem(s->t->stem, tok, len, flags, &tlen);
 		if (!term) {
@@ -87,22 +103,27 @@ static int add_token(void *ctx, const char *tok, size_t len, size_t start, size_
 	return s->st != XAP_OK;
 }
 
-/* Tokens of TEXT from position *pos on; *pos is left after the last one. */
+/* Tokens of TEXT from position *pos on; *pos is left after the last one.
+ * MARK: take TEXT's restart marks into t->marks (the first at its start). */
 static int add_text_at(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
-		       const char *text, size_t len, unsigned *pos)
+		       const char *text, size_t len, unsigned *pos, int mark)
 {
 	if (!text || !len)
 		return 0;
-	sink_t s = { t, doc, prefix, strlen(prefix), stemmed, XAP_OK };
+	sink_t s = { t, doc, prefix, strlen(prefix), stemmed, XAP_OK, NULL, { 0, 0 } };
+	if (mark) {
+		s.text = text;
+		record_marks_add(&t->marks, &s.last, (record_mark_t){ 0, *pos });
+	}
 	int rc = tok_run(text, len, *pos, add_token, &s, pos);
-	return (rc < 0 || s.st != XAP_OK) ? -1 : 0;
+	return (rc < 0 || s.st != XAP_OK || t->marks.oom) ? -1 : 0;
 }
 
 static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
 		    const char *text, size_t len)
 {
 	unsigned pos = 1;
-	return add_text_at(t, doc, prefix, stemmed, text, len, &pos);
+	return add_text_at(t, doc, prefix, stemmed, text, len, &pos, 0);
 }
 
 /* The body is what a reader sees: title and text. Formats whose text does
@@ -114,11 +135,11 @@ static int add_body(terms_t *t, xap_doc_t *doc, const ldoc_t *d)
 	size_t tl = d->title ? strlen(d->title) : 0;
 	size_t head = d->text_len < tl + 256 ? d->text_len : tl + 256;
 	if (tl && !memmem(d->text, head, d->title, tl)) {
-		if (add_text_at(t, doc, "", 1, d->title, tl, &pos))
+		if (add_text_at(t, doc, "", 1, d->title, tl, &pos, 0))
 			return -1;
 		pos += 1; /* a phrase does not run from the title into the text */
 	}
-	return add_text_at(t, doc, "", 1, d->text, d->text_len, &pos);
+	return add_text_at(t, doc, "", 1, d->text, d->text_len, &pos, 1);
 }
 
 /* A boolean term PREFIX + folded VALUE. */
@@ -159,6 +180,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 		const char **why)
 {
 	*why = "out of memory";
+	buf_reset(&t->marks);
 	if (xap_doc_clear(doc) != XAP_OK)
 		return -1;
 	if (add_body(t, doc, d))
@@ -219,6 +241,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 		.author = d->author, .date = date, .url = d->url, .format = d->format,
 		.lang = d->lang, .tags = d->tags, .text = d->text, .text_len = d->text_len,
 		.hash = f->hash, .mtime = f->mtime, .size = f->size, .line = d->line,
+		.marks = t->marks.p, .marks_len = t->marks.len,
 	};
 	buf_reset(&t->data);
 	if (record_encode(&r, &t->data))

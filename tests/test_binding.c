@@ -112,6 +112,21 @@ static void test_doc_roundtrip(void **state)
 	xt_expect_ids(fx->w, NULL, "PHRASE(hello world)", (unsigned[]){ 6, 0 });
 	xt_expect_ids(fx->w, NULL, "PHRASE(world hello)", (unsigned[]){ 0 });
 	xt_expect_ids(fx->w, NULL, "Kx", (unsigned[]){ 6, 0 });
+	/* each term's positions in the document, ascending; none for a term
+	 * without positions or one the document lacks */
+	static const struct { const char *term; size_t n; unsigned pos[2]; } want[] = {
+		{ "hello", 2, { 1, 5 } }, { "world", 1, { 2 } }, { "nopos", 0, { 0 } },
+		{ "zebra", 0, { 0 } },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		unsigned *pos = NULL;
+		size_t n = 9;
+		DBOK(fx->w, xap_db_positions(fx->w, id, want[i].term, strlen(want[i].term), &pos, &n));
+		assert_int_equal(n, want[i].n);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(pos[k], want[i].pos[k]);
+		free(pos);
+	}
 }
 
 static void test_replace_and_delete(void **state)

@@ -15,6 +15,14 @@ static void touch_record(const record_t *r)
 	FZ_CHECK(r->text != NULL, "decoded record without text");
 	fz_touch_n(r->text, r->text_len);
 	fz_sink += (size_t)(r->hash + r->size + (uint64_t)r->mtime + r->line);
+	/* restart marks: damaged ones are refused, never past the text */
+	record_mark_t *m = NULL;
+	size_t n = 0;
+	if (record_marks_decode(r, r->text_len, &m, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			FZ_CHECK(m[i].off <= r->text_len && (!i || m[i].off > m[i - 1].off),
+				 "a decoded mark past the text or out of order");
+	free(m);
 }
 
 static void same_str(const char *want, const char *got, const char *name)
@@ -39,7 +47,7 @@ static void round_trip(const uint8_t *data, size_t size)
 	}
 	record_t in = { f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9],
 			copy + at, size - at, record_hash((const char *)data, size),
-			0, size, (unsigned)(size * 2654435761u) };
+			0, size, (unsigned)(size * 2654435761u), NULL, 0 };
 	if (size >= 8)
 		memcpy(&in.mtime, data, 8);
 
