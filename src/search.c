@@ -17,6 +17,7 @@
 #include "query.h"
 #include "record.h"
 #include "schema.h"
+#include "search_guide.h"
 #include "search_impl.h"
 #include "snippet.h"
 #include "stem.h"
@@ -384,13 +385,16 @@ static int text_fetch(void *ctx, size_t want, const char **text, size_t *avail)
 /* Hit I's passages from the stored TEXT, inflated only as far as their scan
  * reads; REC_LINE is the line the document starts on in its file. */
 static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher_t *m,
-				   const lode_query_opts_t *o, record_text_t *text,
-				   unsigned rec_line)
+				   search_guide_t *g, unsigned docid, const lode_query_opts_t *o,
+				   const record_t *rec, record_text_t *text)
 {
 	snip_opts_t so = { o->snippets, o->snippet_len ? o->snippet_len : 200 };
-	snip_source_t src = { text_fetch, text, text->len };
+	snip_source_t src = { text_fetch, text, text->len, NULL, 0 };
+	if (g && guide_ranges(g, docid, rec, text->len, &src.ranges, &src.nranges))
+		return LODE_NOMEM;
 	if (snip_build_source(m, &src, &so, &h->passages))
 		return LODE_NOMEM;
+	unsigned rec_line = rec->line;
 	h->snips = calloc(h->passages.n ? h->passages.n : 1, sizeof *h->snips);
 	if (!h->snips)
 		return LODE_NOMEM;
@@ -413,7 +417,8 @@ static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher
 /* Fill hit I from the document's record, with passages. Only the fields are
  * decoded for every hit; the text, the bulk of a record, only for passages. */
 static lode_status_t fill_hit(lode_search_t *s, lode_results_t *r, size_t i, xap_doc_t *doc,
-			      snip_matcher_t *m, const lode_query_opts_t *o)
+			      unsigned docid, snip_matcher_t *m, search_guide_t *g,
+			      const lode_query_opts_t *o)
 {
 	hit_store_t *h = &r->store[i];
 	lode_hit_t *hit = &r->hits[i];
@@ -439,7 +444,7 @@ static lode_status_t fill_hit(lode_search_t *s, lode_results_t *r, size_t i, xap
 	hit->format = nz(rec.format);
 	lode_status_t rc = LODE_OK;
 	if (m && o->snippets)
-		rc = fill_passages(h, hit, m, o, &text, rec.line);
+		rc = fill_passages(h, hit, m, g, docid, o, &rec, &text);
 	record_text_free(&text); /* the passages hold copies */
 	if (rc != LODE_OK)
 		return rc;
@@ -507,10 +512,14 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	lode_status_t rc = (r->hits && r->store) ? LODE_OK : LODE_NOMEM;
 	weight_ctx_t wc = { s, ndocs, BUF_INIT };
 	snip_matcher_t *m = NULL;
+	search_guide_t *g = NULL;
 	if (rc == LODE_OK && n) {
 		m = snip_matcher_new(tree, s->stem, term_weight, &wc);
 		if (!m)
 			rc = LODE_NOMEM;
+		/* a remote index would answer each position lookup in a round trip */
+		else if (o->snippets && !s->remote)
+			g = guide_new(s->db, m);
 	}
 	for (size_t i = 0; rc == LODE_OK && i < n; i++) {
 		unsigned docid;
@@ -527,9 +536,10 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 		r->n = i + 1;
 		r->hits[i].rank = o->offset + (unsigned)i + 1;
 		r->hits[i].score = wt;
-		rc = fill_hit(s, r, i, doc, m, o);
+		rc = fill_hit(s, r, i, doc, docid, m, g, o);
 		xap_doc_destroy(doc);
 	}
+	guide_free(g);
 	snip_matcher_free(m);
 	buf_free(&wc.term);
 	xap_mset_destroy(ms);

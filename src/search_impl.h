@@ -28,6 +28,7 @@ struct lode_search {
 	char *lang;
 	double k1, b, title_weight; /* the first index's defaults */
 	int first_opened;
+	int remote;               /* some source is reached over the network */
 	buf_t err;
 };
 

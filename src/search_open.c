@@ -159,6 +159,7 @@ static lode_status_t open_one(lode_search_t *s, const char *src, xap_db_t **db)
 			return LODE_NOMEM;
 		xs = xap_db_open_remote(host, port, s->timeout_ms, db, &em);
 		free(host);
+		s->remote = 1;
 	} else {
 		xs = xap_db_open_read(src, db, &em);
 	}

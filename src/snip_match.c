@@ -604,6 +604,42 @@ int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to)
 	return 0;
 }
 
+void snip_scan_at(snip_scan_t *sc, unsigned pos)
+{
+	sc->pos = pos;
+}
+
+int snip_scan_hit(snip_scan_t *sc, unsigned word, unsigned pos)
+{
+	if (word >= sc->m->nwords)
+		return 0;
+	sc->base = 0;
+	return add_hit(sc, word, pos, pos, (size_t)pos + 1);
+}
+
+int snip_body_terms(const snip_matcher_t *m, snip_term_fn fn, void *ctx)
+{
+	if (m->has_prefixes)
+		return -1; /* a wildcard names no terms to look up */
+	unsigned char *used = calloc(m->nwords + 1, 1);
+	if (!used)
+		return -1;
+	for (size_t i = 0; i < m->nitems; i++)
+		if (item_applies(&m->items[i], QF_BODY))
+			for (size_t k = 0; k < m->items[i].nwords; k++)
+				used[m->ids[m->items[i].first + k]] = 1;
+	int n = 0;
+	for (size_t i = 0; i < m->stems.cap; i++) {
+		const slot_t *sl = &m->stems.slots[i];
+		if (sl->used && used[sl->val]) {
+			fn(ctx, m->stems.keys.p + sl->off, sl->len, sl->val);
+			n++;
+		}
+	}
+	free(used);
+	return n;
+}
+
 int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out)
 {
 	snip_matcher_t *m = sc->m;

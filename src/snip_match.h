@@ -35,6 +35,14 @@ snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field);
  * no word spans (a space). TEXT may have moved since that call; offsets count
  * from its start. Returns 0, -1 when out of memory. */
 int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to);
+/* The next piece fed starts at a restart mark (record.h) with position
+ * POS: a scan may skip parts of a text where no query term occurs. */
+void snip_scan_at(snip_scan_t *sc, unsigned pos);
+/* Instead of feeding text: WORD (snip_body_terms) occurs at POS, as the
+ * index's positions tell. The occurrences then have exact positions and
+ * no byte offsets (start = pos, end = pos + 1). Returns 0, -1 when out of
+ * memory. */
+int snip_scan_hit(snip_scan_t *sc, unsigned word, unsigned pos);
 /* Every occurrence in what was fed so far, as snip_find gives them; appends
  * to *OUT. Returns 0, -1 when out of memory. */
 int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out);

@@ -386,6 +386,43 @@ static int find_growing(snip_matcher_t *m, const snip_source_t *src, const char 
 	return rc;
 }
 
+/* Matches in SRC's ranges only. The text is read a little past the last
+ * one, so that a passage there can end its sentence: *N is where it stops.
+ * Sets *T, *LEN as find_growing does. */
+static int find_ranges(snip_matcher_t *m, const snip_source_t *src, const char **t, size_t *n,
+		       size_t *len, snip_occs_t *occ)
+{
+	size_t last = src->ranges[src->nranges - 1].to, avail = 0;
+	*len = src->len;
+	if (last > *len)
+		last = *len;
+	size_t want = *len - last <= SNIP_TAIL ? *len : last + SNIP_TAIL;
+	if (src->fetch(src->ctx, want, t, &avail) || avail < want)
+		*len = want = avail; /* damaged past here: what was read is the text */
+	if (last > want)
+		last = want;
+	snip_scan_t *sc = snip_scan_new(m, QF_BODY);
+	if (!sc)
+		return -1;
+	int rc = 0;
+	*n = 0;
+	for (size_t i = 0; i < src->nranges && rc == 0; i++) {
+		const snip_range_t *r = &src->ranges[i];
+		if (r->from >= last || r->from < *n)
+			break;
+		size_t to = r->to < last ? r->to : piece_end(*t, last, last);
+		snip_scan_at(sc, r->pos);
+		rc = snip_scan_feed(sc, *t, r->from, to);
+		*n = to;
+	}
+	*n = want < *len ? piece_end(*t, *len, want) : want;
+	occ->n = 0;
+	if (rc == 0)
+		rc = snip_scan_occs(sc, occ);
+	snip_scan_free(sc);
+	return rc;
+}
+
 static int mem_fetch(void *ctx, size_t want, const char **text, size_t *avail)
 {
 	*text = ctx;
@@ -401,7 +438,7 @@ int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_
 		out->n = 0;
 		return 0;
 	}
-	snip_source_t src = { mem_fetch, (void *)text, len };
+	snip_source_t src = { mem_fetch, (void *)text, len, NULL, 0 };
 	return snip_build_source(m, &src, o, out);
 }
 
@@ -418,7 +455,8 @@ int snip_build_source(snip_matcher_t *m, const snip_source_t *src, const snip_op
 	out->n = 0;
 	const char *text = "";
 	size_t n = 0, len = 0;
-	if (find_growing(m, src, &text, &n, &len, &occ))
+	if (m && src->nranges ? find_ranges(m, src, &text, &n, &len, &occ)
+			      : find_growing(m, src, &text, &n, &len, &occ))
 		goto done;
 	c.text = text;
 	c.u = &u;

@@ -9,9 +9,11 @@
  * break: a title, byline and date block is not joined to the first
  * paragraph), are chosen by the query terms' weights (rarer
  * terms count more, distinct terms more than repeats, near ones more than far
- * ones), printed in document order. A text is scanned from the start in a
- * growing prefix (SNIP_SCAN_FIRST bytes, then four times more) until every
- * query word has been seen; never more than the first SNIP_SCAN_CAP bytes of a
+ * ones), printed in document order. The caller may name the parts of the
+ * text to scan (snip_source_t ranges, from the index's positions: see
+ * search_guide.h); else a text is scanned from the start in a growing
+ * prefix (SNIP_SCAN_FIRST bytes, then four times more) until every query
+ * word has been seen. Never more than the first SNIP_SCAN_CAP bytes of a
  * long text are scanned for matches. */
 #ifndef LODE_SNIPPET_H
 #define LODE_SNIPPET_H
@@ -24,6 +26,9 @@
  * shorter; for a long one this bounds a hit's cost (inflating, tokenizing,
  * cutting into sentences) when its first part holds every word. */
 #define SNIP_SCAN_FIRST (16u << 10)
+/* Text read past the last part scanned (snip_source_t ranges), for the
+ * passage there to end its sentence. */
+#define SNIP_TAIL 2048u
 
 typedef struct { size_t start, end; } snip_span_t; /* byte offsets into passage text */
 
@@ -64,14 +69,33 @@ void snip_matcher_free(snip_matcher_t *m);
  * (*out then empty). Free with snip_result_free. */
 int snip_build(snip_matcher_t *m, const char *text, size_t len, const snip_opts_t *o,
 	       snip_result_t *out);
+/* The indexed body terms (stemmed, no prefix) whose positions show where
+ * M can match in a text: FN is called for each, with the matcher's word id
+ * for it (snip_scan_hit). Returns how many; -1 when positions cannot tell
+ * (a wildcard, or out of memory). */
+typedef void (*snip_term_fn)(void *ctx, const char *term, size_t len, unsigned word);
+int snip_body_terms(const snip_matcher_t *m, snip_term_fn fn, void *ctx);
+
+/* A part of a text to scan: bytes [from, to), whose first token has index
+ * position pos (it starts at a restart mark, record.h). */
+typedef struct {
+	size_t from, to;
+	unsigned pos;
+} snip_range_t;
+
 /* A text read on demand (a stored text inflated only as far as the scan
  * goes): FETCH makes the first WANT bytes (WANT <= LEN) available and hands
  * back their start, which may move from one call to the next, and count.
- * When it fails (-1) with fewer, the passages come from what it could read. */
+ * When it fails (-1) with fewer, the passages come from what it could read.
+ * With RANGES, only they are scanned for matches (in order, apart), chosen
+ * by the caller from where the query's terms have positions; else a
+ * growing prefix of the text (see above). */
 typedef struct {
 	int (*fetch)(void *ctx, size_t want, const char **text, size_t *avail);
 	void *ctx;
 	size_t len;   /* the whole text's length */
+	const snip_range_t *ranges;
+	size_t nranges;
 } snip_source_t;
 
 /* snip_build over a text read from SRC, never more of it than the scan

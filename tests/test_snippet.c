@@ -500,7 +500,7 @@ static void test_source_read_bounded(void **state)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		counting_src_t c = {text, 0, t[i].fail_at};
-		snip_source_t src = {counting_fetch, &c, len};
+		snip_source_t src = {counting_fetch, &c, len, NULL, 0};
 		snip_matcher_t *m = matcher(t[i].q);
 		snip_opts_t o = {2, 40};
 		snip_result_t r;
@@ -515,6 +515,58 @@ static void test_source_read_bounded(void **state)
 		snip_matcher_free(m);
 	}
 	free(text);
+}
+
+/* With ranges (the parts of the text where the index has the query's
+ * positions), only they are scanned, and the text is read a little past
+ * the last one, not to its end. */
+static void test_source_ranges(void **state)
+{
+	(void)state;
+	char text[20000];
+	size_t len = 0;
+	static const char *para[] = {
+		"The alpha report opens here. Nothing else of note.",
+		"A filler paragraph about roads and schools.",
+		"Here alpha and omega meet in one sentence. Then it ends.",
+		"Another filler paragraph, about the library.",
+	};
+	size_t start[5];
+	for (size_t k = 0; k < 4; k++) {
+		start[k] = len;
+		for (int rep = 0; rep < (k == 3 ? 300 : 1); rep++)
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s\n\n", para[k]);
+	}
+	start[4] = len;
+	const char *whole = snip("alpha omega", text, len, 2, 60);
+	static const struct {
+		size_t from, to; /* paragraphs */
+		unsigned pos;
+		const char *want;
+	} t[] = {
+		/* all of it: as without ranges (compared below) */
+		{0, 4, 1, NULL},
+		/* the third paragraph only: its sentence, nothing from the first */
+		{2, 3, 40, "... Here [alpha] and [omega] meet in one sentence. Then it ends. ..."},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		counting_src_t c = {text, 0, 0};
+		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos};
+		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
+		snip_matcher_t *m = matcher("alpha omega");
+		snip_opts_t o = {2, 60};
+		snip_result_t r;
+		assert_int_equal(snip_build_source(m, &src, &o, &r), 0);
+		check_result(&r);
+		char *got = snip_render_markers(&r);
+		assert_string_equal(got, t[i].want ? t[i].want : whole);
+		if (t[i].to < 4)
+			assert_true(c.most <= start[t[i].to] + SNIP_TAIL);
+		free(got);
+		snip_result_free(&r);
+		snip_matcher_free(m);
+	}
+	free((char *)whole);
 }
 
 static void test_no_matcher_terms(void **state)
@@ -627,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
 		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
+		cmocka_unit_test(test_source_ranges),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
