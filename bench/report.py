@@ -8,8 +8,9 @@ Turns the measurements bench/run-bench.sh left in RAWDIR into
     OUTDIR/scale.png (MB/s against corpus size), drawn by gnuplot if present.
 
 RAWDIR holds meta.env (KEY=VALUE lines), build.tsv (one row per builder),
-lat-<tool>.json (hyperfine --export-json, one command per query) and
-optionally scale.tsv. MB means 10^6 bytes everywhere; MB/s divides the
+lat-<tool>.json (hyperfine --export-json, one command per query; for the
+searchers and for the latency floors), lat-<tool>.na (why a floor could not
+run) and optionally scale.tsv. MB means 10^6 bytes everywhere; MB/s divides the
 uncompressed input size, whatever the tool read.
 """
 import json
@@ -21,6 +22,15 @@ import sys
 
 BUILDERS = ["lode -j1", "lode -j2", "xapian bare", "fts5", "clucene", "lucene++", "omindex"]
 SEARCHERS = ["lode", "fts5", "rg"]
+# Latency floors: timed like the searchers on the same command lines, they say
+# what starting a process costs on this machine. Not peers: none of them
+# answers the query as the searchers do.
+FLOORS = [
+    ("noop-c", "an empty C process (/bin/true)"),
+    ("noop-xapian", "links libxapian, opens the lode index, exits"),
+    ("quest", "xapian-tools quest -m 10 -s none on the lode index"),
+    ("lode-nosnip", "lode search --snippets 0"),
+]
 # What a row's figures cover when it does less work than the others: shown in
 # the note column of a row that ran (a failed row's note says why instead).
 CAVEATS = {
@@ -109,24 +119,63 @@ def build_results(raw, meta):
     return out
 
 
+def latency_row(raw, tool):
+    """p50 and p95 (ms) over every timed run of every query of lat-TOOL.json."""
+    path = os.path.join(raw, "lat-%s.json" % tool)
+    times, errors, queries = [], 0, 0
+    if os.path.exists(path):
+        with open(path) as f:
+            for res in json.load(f).get("results", []):
+                queries += 1
+                times += [t * 1000 for t in res.get("times", [])]
+                errors += sum(1 for c in res.get("exit_codes", []) if c not in (0, 1))
+    return {"tool": tool, "status": "ok" if times else "n/a", "queries": queries,
+            "runs": len(times), "error_runs": errors,
+            "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
+
+
 def latency_results(raw):
-    out = []
-    for tool in SEARCHERS:
-        path = os.path.join(raw, "lat-%s.json" % tool)
-        times, errors, queries = [], 0, 0
-        if os.path.exists(path):
-            with open(path) as f:
-                for res in json.load(f).get("results", []):
-                    queries += 1
-                    times += [t * 1000 for t in res.get("times", [])]
-                    errors += sum(1 for c in res.get("exit_codes", []) if c not in (0, 1))
-        out.append({"tool": tool, "status": "ok" if times else "n/a", "queries": queries,
-                    "runs": len(times), "error_runs": errors,
-                    "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)})
+    out = [latency_row(raw, tool) for tool in SEARCHERS]
     ref = out[0]["p50_ms"]
     for r in out:
         r["ratio_to_lode"] = ratio(r["p50_ms"], ref)
     return out
+
+
+def floor_results(raw, lode_p50):
+    """The floor rows; a floor that did not run says why (lat-TOOL.na)."""
+    out = []
+    for tool, what in FLOORS:
+        r = latency_row(raw, tool)
+        r["what"] = what
+        r["ratio_to_lode"] = ratio(r["p50_ms"], lode_p50)
+        if r["status"] != "ok":
+            try:
+                with open(os.path.join(raw, "lat-%s.na" % tool)) as f:
+                    r["note"] = f.read().strip()
+            except OSError:
+                r["note"] = "not run" if not r["queries"] else "every run failed"
+        out.append(r)
+    return out
+
+
+def diff(a, b):
+    return a - b if a is not None and b is not None else None
+
+
+def floor_summary(lat, floors):
+    """Each searcher's p50 less the floor it stands on, and the lode p50 the
+    two latency goals ask for, in ms (None where a figure is missing)."""
+    p = {x["tool"]: x["p50_ms"] for x in lat}
+    f = {x["tool"]: x["p50_ms"] for x in floors}
+    return {
+        "lode_p50_minus_noop_xapian_ms": diff(p["lode"], f["noop-xapian"]),
+        "fts5_p50_minus_noop_c_ms": diff(p["fts5"], f["noop-c"]),
+        "lode_p50_needed_fts5_ms": p["fts5"] / 3 if p["fts5"] is not None else None,
+        "lode_p50_needed_rg_ms": p["rg"] / 25 if p["rg"] is not None else None,
+        "noop_xapian_p50_ms": f["noop-xapian"],
+        "noop_c_p50_ms": f["noop-c"],
+    }
 
 
 def rerun_seconds(raw, tag=""):
@@ -163,7 +212,32 @@ def fmt(v, spec):
     return "n/a" if v is None else format(v, spec)
 
 
-def print_tables(meta, build, lat, ratios, scale):
+def print_floors(lat, floors, fs):
+    print()
+    print("Latency floors (not peers): the same queries, runs and hyperfine settings")
+    print("%-12s %9s %9s %12s %7s  %s" % ("floor", "p50 ms", "p95 ms", "p50 vs lode", "errors",
+                                         "what it measures"))
+    for r in floors:
+        print("%-12s %9s %9s %12s %7s  %s" % (
+            r["tool"], fmt(r["p50_ms"], ".1f"), fmt(r["p95_ms"], ".1f"),
+            fmt(r["ratio_to_lode"], ".2f"), r["error_runs"] if r["status"] == "ok" else "n/a",
+            r["what"] if r["status"] == "ok" else r["what"] + ": " + r["note"]))
+    p = {x["tool"]: x["p50_ms"] for x in lat}
+    print()
+    print("  %-40s %7s ms   (lode p50 %s - noop-xapian p50 %s)" % (
+        "lode's own work per query", fmt(fs["lode_p50_minus_noop_xapian_ms"], ".1f"),
+        fmt(p["lode"], ".1f"), fmt(fs["noop_xapian_p50_ms"], ".1f")))
+    print("  %-40s %7s ms   (fts5 p50 %s - noop-c p50 %s)" % (
+        "fts5's own work per query", fmt(fs["fts5_p50_minus_noop_c_ms"], ".1f"),
+        fmt(p["fts5"], ".1f"), fmt(fs["noop_c_p50_ms"], ".1f")))
+    for key, how in (("lode_p50_needed_fts5_ms", "fts5 p50 / 3"),
+                     ("lode_p50_needed_rg_ms", "rg p50 / 25")):
+        print("  %-40s %7s ms   (%s; floor noop-xapian %s ms)" % (
+            "lode p50 the goal needs, at most", fmt(fs[key], ".1f"), how,
+            fmt(fs["noop_xapian_p50_ms"], ".1f")))
+
+
+def print_tables(meta, build, lat, floors, fs, ratios, scale):
     print()
     print("Index build: %s, %s files, %.1f MB uncompressed; page cache %s; %s CPUs%s" % (
         meta.get("CORPUS", "?"), meta.get("FILES", "?"), (num(meta.get("BYTES")) or 0) / 1e6,
@@ -191,6 +265,7 @@ def print_tables(meta, build, lat, ratios, scale):
         print("%-12s %9s %9s %12s %7s" % (r["tool"], fmt(r["p50_ms"], ".1f"),
                                          fmt(r["p95_ms"], ".1f"), fmt(r["ratio_to_lode"], ".2f"),
                                          r["error_runs"] if r["status"] == "ok" else "n/a"))
+    print_floors(lat, floors, fs)
     print()
     print("Ratios for the goals")
     goals = {  # what each line is held to (issue 5 and issue 4)
@@ -285,12 +360,15 @@ def main():
     meta = read_env(os.path.join(raw, "meta.env"))
     build = build_results(raw, meta)
     lat = latency_results(raw)
+    floors = floor_results(raw, lat[0]["p50_ms"])
+    fs = floor_summary(lat, floors)
     ratios = goal_ratios(build, lat, rerun_seconds(raw, meta.get("TAG", "")))
     scale = read_scale(raw)
-    print_tables(meta, build, lat, ratios, scale)
+    print_tables(meta, build, lat, floors, fs, ratios, scale)
     with open(os.path.join(outdir, "results.json"), "w") as f:
-        json.dump({"meta": meta, "build": build, "latency": lat, "ratios": ratios,
-                   "scale": scale}, f, indent=2)
+        json.dump({"meta": meta, "build": build, "latency": lat, "latency_floors": floors,
+                   "latency_floor_summary": fs, "ratios": ratios, "scale": scale},
+                  f, indent=2)
         f.write("\n")
     plot(outdir, build, scale, meta)
     print("\nwrote %s/results.json, %s/throughput.png%s" % (

@@ -1,8 +1,9 @@
 #!/bin/sh
 # run-bench.sh - index build speed and query latency of lode against its peers
 # (a bare Xapian loop, SQLite FTS5, CLucene, Lucene++, omindex; rg for
-# queries), all in one run on one input. `make bench` runs it; bench/README.md
-# explains the figures.
+# queries), all in one run on one input, with the latency floors (what
+# starting a process, or a Xapian one, costs here) measured beside the
+# searchers. `make bench` runs it; bench/README.md explains the figures.
 #
 # Environment:
 #   LODE_BUILD      build directory with lode and bench/ peers (default: build)
@@ -177,6 +178,56 @@ latency() {
     note "hyperfine failed for $tool (see $RAW/lat-$tool.log)"
 }
 
+# latency_na TOOL REASON: a latency row that cannot run; report.py prints why.
+latency_na() { printf '%s\n' "$2" >"$RAW/lat-$1.na"; }
+
+# Query latency of the searchers, then the floors: what starting a process
+# costs on this machine, timed the same way on the same command lines (the
+# query is passed and ignored, or searched with less work), so that the
+# searchers' p50 can be read against it. Floors are not peers.
+latency_all() {
+  if ! have hyperfine; then
+    note "hyperfine not installed: no query latency (scripts/install-deps --bench)"
+    return
+  fi
+  LIDX=""
+  for t in "lode -j2" "lode -j1"; do
+    if [ "$(status_of "$t")" = ok ]; then
+      LIDX=$IDX/lode-$(echo "$t" | sed 's/.* -//'); break
+    fi
+  done
+  nolode="no lode index (lode not built or its build failed)"
+  if [ -n "$LIDX" ]; then latency lode "$LODE" search -i "$LIDX" -n 10 {}; fi
+  if [ "$(status_of fts5)" = ok ]; then latency fts5 "$PEERS/fts5_query" "$IDX/fts5.db" {}; fi
+
+  true_cmd=""
+  for t in /bin/true /usr/bin/true; do [ -x "$t" ] && { true_cmd=$t; break; }; done
+  if [ -n "$true_cmd" ]; then latency noop-c "$true_cmd" {}; else latency_na noop-c "no /bin/true"; fi
+  if [ -z "$LIDX" ]; then
+    latency_na noop-xapian "$nolode"
+  elif [ -x "$PEERS/xapian_noop" ]; then
+    latency noop-xapian "$PEERS/xapian_noop" "$LIDX" {}
+  else
+    latency_na noop-xapian "not built ($PEERS/xapian_noop)"
+  fi
+  # quest's default parser and flags; -s none because lode's stems carry no
+  # Z prefix: with quest's English stemmer most words would match nothing.
+  if [ -z "$LIDX" ]; then
+    latency_na quest "$nolode"
+  elif have quest; then
+    latency quest quest -d "$LIDX" -m 10 -s none {}
+  else
+    latency_na quest "quest not installed (xapian-tools)"
+  fi
+  if [ -n "$LIDX" ]; then
+    latency lode-nosnip "$LODE" search -i "$LIDX" -n 10 --snippets 0 {}
+  else
+    latency_na lode-nosnip "$nolode"
+  fi
+
+  if have rg; then warm "$PLAIN_DIR"; latency rg rg -i -c {} "$PLAIN_DIR"; fi
+}
+
 mkdir -p "$OUT"
 rm -rf "$RAW" "$IDX"
 rm -f "$OUT"/results.* "$OUT"/*.png "$OUT"/*.dat "$OUT"/plot.gp
@@ -214,6 +265,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo "SQLITE=$(q "$(sqlite3 --version 2>/dev/null | cut -d' ' -f1)")"
   echo "OMINDEX=$(q "$(omindex --version 2>/dev/null | sed 's/.* //')")"
   echo "RG=$(q "$(rg --version 2>/dev/null | head -n 1 | cut -d' ' -f2)")"
+  echo "QUEST=$(q "$(quest --version 2>/dev/null | head -n 1 | sed 's/.* //')")"
 } >"$RAW/meta.env"
 note "corpus $CORPUS: $FILES files, $BYTES bytes uncompressed (peers read $PLAIN_DIR)"
 
@@ -221,19 +273,7 @@ TSV=$RAW/build.tsv TAG=""
 : >"$TSV"
 build_all
 
-if have hyperfine; then
-  LIDX=""
-  for t in "lode -j2" "lode -j1"; do
-    if [ "$(status_of "$t")" = ok ]; then
-      LIDX=$IDX/lode-$(echo "$t" | sed 's/.* -//'); break
-    fi
-  done
-  if [ -n "$LIDX" ]; then latency lode "$LODE" search -i "$LIDX" -n 10 {}; fi
-  if [ "$(status_of fts5)" = ok ]; then latency fts5 "$PEERS/fts5_query" "$IDX/fts5.db" {}; fi
-  if have rg; then warm "$PLAIN_DIR"; latency rg rg -i -c {} "$PLAIN_DIR"; fi
-else
-  note "hyperfine not installed: no query latency (scripts/install-deps --bench)"
-fi
+latency_all
 
 if [ "$SCALE" = 1 ]; then
   : >"$RAW/scale.tsv"
