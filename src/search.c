@@ -382,8 +382,8 @@ static int text_fetch(void *ctx, size_t want, const char **text, size_t *avail)
 	return record_text_prefix(ctx, want, text, avail);
 }
 
-/* Hit I's passages from the stored TEXT, inflated only as far as their scan
- * reads; REC_LINE is the line the document starts on in its file. */
+/* Hit I's passages from the stored TEXT of REC (document DOCID), inflated
+ * only as far as their scan reads; G (may be NULL) says which parts. */
 static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher_t *m,
 				   search_guide_t *g, unsigned docid, const lode_query_opts_t *o,
 				   const record_t *rec, record_text_t *text)
@@ -394,7 +394,6 @@ static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher
 		return LODE_NOMEM;
 	if (snip_build_source(m, &src, &so, &h->passages))
 		return LODE_NOMEM;
-	unsigned rec_line = rec->line;
 	h->snips = calloc(h->passages.n ? h->passages.n : 1, sizeof *h->snips);
 	if (!h->snips)
 		return LODE_NOMEM;
@@ -405,7 +404,7 @@ static lode_status_t fill_passages(hit_store_t *h, lode_hit_t *hit, snip_matcher
 		sn->len = p->len;
 		sn->hl = copy_spans(p->hl, p->nhl);
 		sn->nhl = p->nhl;
-		sn->line = p->line + (rec_line > 1 ? rec_line - 1 : 0);
+		sn->line = p->line + (rec->line > 1 ? rec->line - 1 : 0);
 		sn->cut_before = p->cut_before;
 		sn->cut_after = p->cut_after;
 	}

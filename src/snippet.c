@@ -405,15 +405,15 @@ static int find_ranges(snip_matcher_t *m, const snip_source_t *src, const char *
 	if (!sc)
 		return -1;
 	int rc = 0;
-	*n = 0;
+	size_t done = 0;
 	for (size_t i = 0; i < src->nranges && rc == 0; i++) {
 		const snip_range_t *r = &src->ranges[i];
-		if (r->from >= last || r->from < *n)
-			break;
-		size_t to = r->to < last ? r->to : piece_end(*t, last, last);
+		if (r->from >= last || r->from < done)
+			break; /* past what could be read, or out of order */
+		size_t to = r->to < last ? r->to : last;
 		snip_scan_at(sc, r->pos);
 		rc = snip_scan_feed(sc, *t, r->from, to);
-		*n = to;
+		done = to;
 	}
 	*n = want < *len ? piece_end(*t, *len, want) : want;
 	occ->n = 0;
