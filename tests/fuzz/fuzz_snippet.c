@@ -1,7 +1,8 @@
 /* fuzz_snippet.c - the highlighter: the input's first line is a query
  * (qry_parse, falling back to QP_LITERAL as the search does), the rest the
  * text of a hit. snip_build() runs with the default options and with short
- * passages, snip_highlight_field() over the first line as a title. Every
+ * passages, snip_build_source() over parts of the text only (ranges),
+ * snip_highlight_field() over the first line as a title. Every
  * passage is checked: highlights inside it, sorted and not overlapping, its
  * text NUL-terminated and, when the text was valid UTF-8, valid UTF-8.
  * Stemmer "english" (libxapian through stem.h). */
@@ -61,6 +62,13 @@ static void check(const snip_result_t *r, int valid_in, const char *who)
 	free(m);
 }
 
+static int fz_fetch(void *ctx, size_t want, const char **text, size_t *avail)
+{
+	*text = ctx;
+	*avail = want;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
@@ -86,6 +94,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(snip_build(m, text, len, &o, &r) == 0, "snip_build failed");
 	check(&r, valid, "snip_build, short passages");
 	snip_result_free(&r);
+
+	/* ranges, as search_guide makes them: every other part of the text cut
+	 * at words after white space, some 64 bytes apart */
+	snip_range_t rg[64];
+	size_t nr = 0, from = 0, k = 0;
+	for (size_t i = 1; i < len && nr < 64; i++) {
+		if (i < from + 64 || (text[i - 1] != ' ' && text[i - 1] != '\n') ||
+		    text[i] == ' ' || text[i] == '\n')
+			continue;
+		if (k++ % 2 == 0)
+			rg[nr++] = (snip_range_t){ from, i, (unsigned)(1 + from / 4) };
+		from = i;
+	}
+	if (nr) {
+		snip_source_t src = { fz_fetch, (void *)text, len, rg, nr };
+		FZ_CHECK(snip_build_source(m, &src, NULL, &r) == 0, "snip_build_source failed");
+		check(&r, valid, "snip_build_source, ranges");
+		snip_result_free(&r);
+	}
 
 	const char *eol = memchr(text, '\n', len);
 	size_t tlen = eol ? (size_t)(eol - text) : len;
