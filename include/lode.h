@@ -72,7 +72,7 @@ typedef struct {
 				    (0: as many as jobs, at most 8); an existing
 				    index keeps its own */
 	uint64_t max_memory;     /* commit a batch early when the heap passes this many
-				    bytes (0: default 160 MiB; UINT64_MAX: no limit) */
+				    bytes (0: default 128 MiB; UINT64_MAX: no limit) */
 	int no_compact;          /* a new index: do not compact it when its first
 				    update is done (compacting halves its size) */
 } lode_index_opts_t;

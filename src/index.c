@@ -28,7 +28,7 @@
 
 #define DEFAULT_MAX_SIZE (64ull << 20)
 #define DEFAULT_BATCH_DOCS 1000
-#define DEFAULT_MAX_MEMORY (160ull << 20)
+#define DEFAULT_MAX_MEMORY (128ull << 20)
 
 void lode_index_opts_init(lode_index_opts_t *o)
 {

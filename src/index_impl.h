@@ -57,6 +57,8 @@ typedef struct {
 	const walk_file_t *f;        /* NULL for stdin */
 	const known_t *known;        /* what the index had, or NULL */
 	unsigned seg;                /* the segment it goes to */
+	int lane_claimed;            /* a new file: taken by the first lane free
+					(its segment is that lane's); atomic */
 	jstate_t state;
 	lode_file_outcome_t outcome;
 	int touched_only;            /* content unchanged: only remember the new mtime */
@@ -86,6 +88,8 @@ typedef struct {
 	uint64_t batch_bytes, max_bytes; /* ... or max_bytes of input ... */
 	size_t max_heap;            /* ... or when the heap passes this (0: no limit) */
 	unsigned next_heap_check;
+	uint64_t next_heap_bytes;
+	double last_heap_check;     /* when mallinfo2 last ran (index_now) */
 	buf_t term, val;
 	double last_progress;
 	uint64_t bytes_total;

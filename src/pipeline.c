@@ -346,13 +346,33 @@ static void sum_add(lode_index_summary_t *to, lode_index_summary_t *from)
 	memset(from, 0, sizeof *from);
 }
 
+/* Whether lane L writes job J. A file the index has goes back to its
+ * segment, whose lane writes it (stdin's documents: segment 0). A new file
+ * goes to whichever lane comes to it first, into one of that lane's
+ * segments (its path's hash picks which), so that lanes finish together
+ * however the work falls: its f: record goes with it, and updates find it
+ * there. */
+static int take_job(lane_t *l, job_t *j)
+{
+	if (j->known || !j->f)
+		return j->seg % l->nlanes == l->lane;
+	if (__atomic_exchange_n(&j->lane_claimed, 1, __ATOMIC_ACQ_REL))
+		return 0;
+	unsigned owned = (l->nseg - l->lane + l->nlanes - 1) / l->nlanes;
+	if (owned > 1)
+		j->seg = l->lane + l->nlanes * walk_shard_of(j->f->path, strlen(j->f->path), owned);
+	else
+		j->seg = l->lane;
+	return 1;
+}
+
 static void *lane_main(void *arg)
 {
 	lane_t *l = arg;
 	pipe_t *p = l->p;
 	for (size_t i = 0; i < p->njobs && l->rc == LODE_OK; i++) {
 		job_t *j = &p->jobs[i];
-		if (j->seg % l->nlanes != l->lane)
+		if (!take_job(l, j))
 			continue;
 		if (stop_requested(p)) {
 			l->rc = LODE_INTERRUPTED;

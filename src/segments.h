@@ -5,8 +5,10 @@
  * (each a Xapian glass database) and a Xapian stub file INDEX/XAPIANDB that
  * lists them, so Xapian itself - lode search, xapian-delve, quest,
  * xapian-tcpsrv - opens INDEX as one database. A file's documents and its
- * "f:" record live in the segment its path hashes to (segments_route), so a
- * segment's commit is atomic for every file in it. Segment 0 also holds the
+ * "f:" record live in one segment, so a segment's commit is atomic for every
+ * file in it: the segment its path hashes to (segments_route), or, for a
+ * file that several writers added, the one of the writer that took it
+ * (pipeline.c); an update finds it by its "f:" record. Segment 0 also holds the
  * roots; every segment holds the settings (Xapian reads metadata from the
  * first database of a stub, lode reads them from segment 0). */
 #ifndef LODE_SEGMENTS_H

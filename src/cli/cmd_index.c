@@ -28,7 +28,7 @@ const char usage_index[] =
 	"      --segments N      a new index: write N segments in parallel, 1..16\n"
 	"                        (default: as many as jobs, at most 8)\n"
 	"      --memory SIZE     commit a batch early once the heap passes SIZE\n"
-	"                        (default 160M; K, M, G suffixes)\n"
+	"                        (default 128M; K, M, G suffixes)\n"
 	"      --no-compact      a new index: do not compact it at the end of its\n"
 	"                        first build (compacting about halves its size)\n"
 	"      --exclude GLOB    skip names or paths matching GLOB (repeatable)\n"
@@ -271,7 +271,7 @@ int cmd_index(int argc, char **argv)
 		case 'C': o.no_compact = 1; break;
 		case 'm':
 			if (opts_size(optarg, &o.max_memory) || o.max_memory < (1u << 20)) {
-				error("--memory: expected a size of at least 1M, like 160M; got '%s'",
+				error("--memory: expected a size of at least 1M, like 128M; got '%s'",
 				      optarg);
 				bad = 1;
 			}

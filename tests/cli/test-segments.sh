@@ -31,11 +31,13 @@ if [ -f "$T/three/XAPIANDB" ] && [ -d "$T/three/s0" ] && [ -d "$T/three/s2" ] &&
    [ ! -e "$T/three/s3" ]; then ok "three segments: a stub and s0..s2"; else
 	fail "three segments: a stub and s0..s2" "$(ls "$T/three" | tr '\n' ' ')"; fi
 expect_eq "three segments: every file a document" "$(docs_of "$T/three")" "$NFILES"
-# the files are spread: each segment holds some
+# the files are spread: each segment holds some (a new file goes to the
+# first of the two writers free, and within the first's two segments by its
+# path's hash, so the shares follow the writers' speeds)
 for s in 0 1 2; do
 	n=$(LODE_INDEX= "$LODE" stats -i "$T/three/s$s" --json 2>/dev/null |
 	    sed -n 's/.*"documents": \([0-9]*\).*/\1/p')
-	if [ -n "$n" ] && [ "$n" -gt $((NFILES / 6)) ]; then ok "segment s$s holds its share ($n)"; else
+	if [ -n "$n" ] && [ "$n" -gt $((NFILES / 10)) ]; then ok "segment s$s holds its share ($n)"; else
 		fail "segment s$s holds its share" "documents: ${n:-none} of $NFILES"; fi
 done
 same_answers "three segments: same answers, order and scores as one" "$T/three" "$T/ref"
