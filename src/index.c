@@ -167,14 +167,15 @@ static lode_status_t end_first_build(lode_index_t *idx)
 	return index_status_of(meta_set(idx->db, META_FIRST_BUILD, ""));
 }
 
-static int has_documents(lode_index_t *idx)
+unsigned index_doc_count(lode_index_t *idx)
 {
+	unsigned total = 0;
 	for (unsigned k = 0; k < idx->layout.n; k++) {
 		unsigned n = 0;
-		if (xap_db_doc_count(idx->seg[k], &n) == XAP_OK && n)
-			return 1;
+		xap_db_doc_count(idx->seg[k], &n); /* 0 on failure */
+		total += n;
 	}
-	return 0;
+	return total;
 }
 
 static void iso_now(char out[32])
@@ -726,7 +727,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		 * interruption; asked to stop once every file was in, the
 		 * compaction is left for the next run. */
 		int compact = rc == LODE_OK && first_build_pending(idx) && !idx->opts.no_compact &&
-			      !idx->compacted && has_documents(idx);
+			      !idx->compacted && index_doc_count(idx) > 0;
 		if (compact && cb && cb->stop && *cb->stop) {
 			compact = 0;
 			rc = LODE_INTERRUPTED;

@@ -33,6 +33,8 @@ typedef struct {
 void index_set_err(lode_index_t *idx, const char *fmt, const char *arg);
 lode_status_t index_status_of(xap_status_t st);
 double index_now(void);
+/* The documents in every segment of IDX (a segment that cannot say counts 0). */
+unsigned index_doc_count(lode_index_t *idx);
 /* Open segment K of IDX for writing (a one-segment index is created when
  * missing), waiting up to WAIT_SECONDS for its lock. On failure *errmsg (if
  * given) names the index and the reason, to free. */

@@ -445,12 +445,7 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 				      o->jsonl_author, o->jsonl_date, o->jsonl_url };
 	unsigned nseg = idx->layout.n;
 	writer_t w[SEGMENTS_MAX];
-	unsigned ndocs = 0;
-	for (unsigned k = 0; k < nseg; k++) {
-		unsigned n = 0;
-		xap_db_doc_count(idx->seg[k], &n);
-		ndocs += n;
-	}
+	unsigned ndocs = index_doc_count(idx);
 	for (unsigned k = 0; k < nseg; k++) {
 		/* several writers share the memory one would have */
 		w[k] = (writer_t){ .idx = idx, .db = idx->seg[k], .cb = cb, .sum = sum,
