@@ -21,27 +21,38 @@
 /* Bytes for telling repeats from new items, at most. */
 #define HAD_MAX (4u << 20)
 
+/* A body term of the query, and its word id in the matcher. */
+typedef struct {
+	char *s;
+	size_t len;
+	unsigned word;
+} gterm_t;
+
+/* A part of the text: from one restart mark to the next. */
+typedef struct {
+	double score;
+	size_t span;              /* the last part an occurrence starting here reaches */
+	int chosen;
+} part_t;
+
+/* A part in the order of choice. */
 typedef struct {
 	double score;
 	size_t k;
-} part_t;
+} rank_t;
 
 struct search_guide {
 	xap_db_t *db;
 	snip_matcher_t *m;
-	char **terms;
-	size_t *lens;
-	unsigned *words;          /* each term's word id in the matcher */
+	gterm_t *terms;
 	size_t n, cap;
 	int oom;
 	snip_occs_t occ;
 	/* per hit, kept from one to the next */
 	record_mark_t *marks;
 	size_t nmarks, capparts;
-	double *score;
-	unsigned *seen;           /* parts chosen */
-	size_t *span;             /* the last part an occurrence starting here reaches */
-	part_t *order;
+	part_t *parts;
+	rank_t *order;
 	snip_range_t *ranges;
 };
 
@@ -52,28 +63,20 @@ static void add_term(void *ctx, const char *term, size_t len, unsigned word)
 		return;
 	if (g->n == g->cap) {
 		size_t c = g->cap ? g->cap * 2 : 8;
-		char **t = realloc(g->terms, c * sizeof *t);
-		if (t)
-			g->terms = t;
-		size_t *l = t ? realloc(g->lens, c * sizeof *l) : NULL;
-		if (l)
-			g->lens = l;
-		unsigned *w = l ? realloc(g->words, c * sizeof *w) : NULL;
-		if (!w) {
+		gterm_t *t = realloc(g->terms, c * sizeof *t);
+		if (!t) {
 			g->oom = 1;
 			return;
 		}
-		g->words = w;
+		g->terms = t;
 		g->cap = c;
 	}
-	if (!(g->terms[g->n] = malloc(len + 1))) {
+	char *copy = strndup(term, len);
+	if (!copy) {
 		g->oom = 1;
 		return;
 	}
-	memcpy(g->terms[g->n], term, len);
-	g->terms[g->n][len] = '\0';
-	g->words[g->n] = word;
-	g->lens[g->n++] = len;
+	g->terms[g->n++] = (gterm_t){ copy, len, word };
 }
 
 search_guide_t *guide_new(xap_db_t *db, snip_matcher_t *m)
@@ -95,15 +98,11 @@ void guide_free(search_guide_t *g)
 	if (!g)
 		return;
 	for (size_t i = 0; i < g->n; i++)
-		free(g->terms[i]);
+		free(g->terms[i].s);
 	free(g->terms);
-	free(g->lens);
-	free(g->words);
 	free(g->occ.v);
 	free(g->marks);
-	free(g->score);
-	free(g->seen);
-	free(g->span);
+	free(g->parts);
 	free(g->order);
 	free(g->ranges);
 	free(g);
@@ -113,16 +112,10 @@ static int reserve_parts(search_guide_t *g, size_t n)
 {
 	if (n <= g->capparts)
 		return 0;
-	double *s = realloc(g->score, n * sizeof *s);
-	if (s)
-		g->score = s;
-	unsigned *seen = s ? realloc(g->seen, n * sizeof *seen) : NULL;
-	if (seen)
-		g->seen = seen;
-	size_t *span = seen ? realloc(g->span, n * sizeof *span) : NULL;
-	if (span)
-		g->span = span;
-	part_t *o = span ? realloc(g->order, n * sizeof *o) : NULL;
+	part_t *p = realloc(g->parts, n * sizeof *p);
+	if (p)
+		g->parts = p;
+	rank_t *o = p ? realloc(g->order, n * sizeof *o) : NULL;
 	if (o)
 		g->order = o;
 	snip_range_t *r = o ? realloc(g->ranges, n * sizeof *r) : NULL;
@@ -131,6 +124,12 @@ static int reserve_parts(search_guide_t *g, size_t n)
 	g->ranges = r;
 	g->capparts = n;
 	return 0;
+}
+
+/* Where part K ends: the next mark, or the end of the text. */
+static size_t part_end(const search_guide_t *g, size_t k, size_t text_len)
+{
+	return k + 1 < g->nmarks ? g->marks[k + 1].off : text_len;
 }
 
 /* The part holding position POS (the first one before the text's start). */
@@ -152,9 +151,8 @@ static size_t part_of(const search_guide_t *g, unsigned pos)
 static int score_parts(search_guide_t *g, unsigned docid)
 {
 	size_t nm = g->nmarks;
-	memset(g->score, 0, nm * sizeof *g->score);
 	for (size_t k = 0; k < nm; k++)
-		g->span[k] = k;
+		g->parts[k] = (part_t){ 0, k, 0 };
 	snip_scan_t *sc = snip_scan_new(g->m, QF_BODY);
 	if (!sc)
 		return -1;
@@ -162,12 +160,13 @@ static int score_parts(search_guide_t *g, unsigned docid)
 	for (size_t t = 0; t < g->n && rc == 0; t++) {
 		unsigned *pos = NULL;
 		size_t np = 0;
-		xap_status_t xs = xap_db_positions(g->db, docid, g->terms[t], g->lens[t], &pos, &np);
+		const gterm_t *gt = &g->terms[t];
+		xap_status_t xs = xap_db_positions(g->db, docid, gt->s, gt->len, &pos, &np);
 		if (xs != XAP_OK)
 			rc = xs == XAP_NOMEM ? -1 : 1;
 		for (size_t i = 0; rc == 0 && i < np; i++)
 			/* not in a title indexed before the text */
-			if (pos[i] >= g->marks[0].pos && snip_scan_hit(sc, g->words[t], pos[i]))
+			if (pos[i] >= g->marks[0].pos && snip_scan_hit(sc, gt->word, pos[i]))
 				rc = -1;
 		free(pos);
 	}
@@ -187,14 +186,13 @@ static int score_parts(search_guide_t *g, unsigned docid)
 	for (size_t i = 0; rc == 0 && i < g->occ.n; i++) {
 		const snip_occ_t *o = &g->occ.v[i];
 		size_t k = part_of(g, o->pos_lo), last = part_of(g, o->pos_hi);
-		if (last > g->span[k])
-			g->span[k] = last;
-		double w = snip_item_weight(g->m, o->item);
+		if (last > g->parts[k].span)
+			g->parts[k].span = last;
 		if (ni && had[k * ni + o->item])
 			continue;
 		if (ni)
 			had[k * ni + o->item] = 1;
-		g->score[k] += w;
+		g->parts[k].score += snip_item_weight(g->m, o->item);
 	}
 	free(had);
 	return rc;
@@ -203,7 +201,7 @@ static int score_parts(search_guide_t *g, unsigned docid)
 /* Higher score first, then earlier. */
 static int cmp_part(const void *a, const void *b)
 {
-	const part_t *x = a, *y = b;
+	const rank_t *x = a, *y = b;
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return x->k < y->k ? -1 : x->k > y->k;
@@ -229,31 +227,29 @@ int guide_ranges(search_guide_t *g, unsigned docid, const record_t *rec, size_t 
 	size_t cand = 0;
 	/* a long text is never inflated past SNIP_SCAN_CAP for passages */
 	for (size_t k = 0; k < nm && g->marks[k].off < SNIP_SCAN_CAP; k++)
-		if (g->score[k] > 0)
-			g->order[cand++] = (part_t){ g->score[k], k };
+		if (g->parts[k].score > 0)
+			g->order[cand++] = (rank_t){ g->parts[k].score, k };
 	if (!cand)
-		g->order[cand++] = (part_t){ 0, 0 }; /* no body match: the first sentences */
+		g->order[cand++] = (rank_t){ 0, 0 }; /* no body match: the first sentences */
 	qsort(g->order, cand, sizeof *g->order, cmp_part);
-	/* the best parts that fit the budget (the best one whatever its size),
-	 * flagged in seen[] */
+	/* the best parts that fit the budget (the best one whatever its size) */
 	size_t used = 0;
-	memset(g->seen, 0, nm * sizeof *g->seen);
 	for (size_t i = 0; i < cand; i++) {
 		/* a part and those its occurrences reach into (a phrase across) */
-		size_t k = g->order[i].k, e = g->span[k];
-		size_t size = (e + 1 < nm ? g->marks[e + 1].off : text_len) - g->marks[k].off;
+		size_t k = g->order[i].k, e = g->parts[k].span;
+		size_t size = part_end(g, e, text_len) - g->marks[k].off;
 		if (i && used + size > GUIDE_SCAN_BUDGET)
 			continue;
 		for (size_t j = k; j <= e; j++)
-			g->seen[j] = 1;
+			g->parts[j].chosen = 1;
 		used += size;
 	}
 	size_t nr = 0;
 	for (size_t k = 0; k < nm; k++) {
-		if (!g->seen[k])
+		if (!g->parts[k].chosen)
 			continue;
 		size_t from = g->marks[k].off;
-		size_t to = k + 1 < nm ? g->marks[k + 1].off : text_len;
+		size_t to = part_end(g, k, text_len);
 		if (nr && g->ranges[nr - 1].to == from)
 			g->ranges[nr - 1].to = to; /* the next part: one range */
 		else
