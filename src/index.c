@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "index_impl.h"
+#include "index_space.h"
 #include "schema.h"
 #include "stem.h"
 #include "strmap.h"
@@ -150,6 +151,27 @@ static char *meta_get(xap_db_t *db, const char *key)
 static xap_status_t meta_set(xap_db_t *db, const char *key, const char *val)
 {
 	return xap_db_set_metadata(db, key, val, strlen(val));
+}
+
+/* Compacting copies every segment before the old one goes: without room
+ * for the copies the index stays as it is, still marked as a first build,
+ * and a later run compacts it. */
+static int room_to_compact(lode_index_t *idx, const lode_index_callbacks_t *cb)
+{
+	uint64_t need = space_commit_need(0, 0), avail;
+	for (unsigned k = 0; k < idx->layout.n; k++)
+		need += space_dir_bytes(idx->layout.path[k]);
+	if (space_avail(idx->layout.path[0], &avail) != 0 || avail >= need)
+		return 1;
+	if (cb && cb->on_warning) {
+		char why[160];
+		snprintf(why, sizeof why,
+			 "not compacted: %s (%.1f MB free, compacting may take %.1f MB);"
+			 " a later run compacts it",
+			 strerror(ENOSPC), avail / 1e6, need / 1e6);
+		cb->on_warning(cb->ctx, idx->path, 0, why);
+	}
+	return 0;
 }
 
 /* 1 while the first build of the index has not completed (META_FIRST_BUILD
@@ -733,12 +755,15 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 			rc = LODE_INTERRUPTED;
 			sum->interrupted = 1;
 		}
+		int put_off = compact && !room_to_compact(idx, cb);
+		if (put_off)
+			compact = 0;
 		lode_status_t r2 = LODE_OK;
 		char now[32];
 		iso_now(now);
 		r2 = index_status_of(meta_set(idx->db, META_UPDATED, now));
 		/* without a compaction to come, a completed first build ends here */
-		if (r2 == LODE_OK && rc == LODE_OK && !compact)
+		if (r2 == LODE_OK && rc == LODE_OK && !compact && !put_off)
 			r2 = end_first_build(idx);
 		double tc = index_now();
 		if (r2 == LODE_OK)

@@ -16,6 +16,8 @@ struct lode_index {
 	segments_t layout;       /* the segments' directories */
 	int no_sync;             /* a new index: commits do not fsync; synced at the end */
 	int compacted;           /* index_compact ran in this session */
+	uint64_t space_reserved; /* what the writers' commits under way may
+				  * write (index_space.c); atomic */
 	char *path;
 	char *lang;              /* canonical stemmer name, from the index */
 	lode_index_opts_t opts;  /* borrowed strings: valid while the caller's are */
@@ -80,6 +82,7 @@ typedef struct {
 typedef struct {
 	lode_index_t *idx;
 	xap_db_t *db;               /* the segment */
+	const char *dir;            /* its directory */
 	const lode_index_callbacks_t *cb;
 	pthread_mutex_t *mu;        /* held around callbacks when writers run in parallel */
 	lode_index_summary_t *sum;

@@ -3,12 +3,14 @@
  * leaves the last commit intact; remove the documents of files that are gone.
  * A writer is used by one thread at a time; callbacks go through its lock
  * when several writers run at once (see pipeline.c). */
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "index_impl.h"
+#include "index_space.h"
 #include "schema.h"
 
 /* Xapian buffers a batch in memory until it is committed; what that takes
@@ -82,12 +84,43 @@ static lode_status_t txn_begin(writer_t *w)
 	return LODE_OK;
 }
 
+/* Drop the open batch: the file system has AVAIL bytes where committing
+ * it may take NEED and the other writers' commits under way OTHERS (see
+ * index_space.c). */
+static lode_status_t no_room(writer_t *w, uint64_t avail, uint64_t need, uint64_t others)
+{
+	if (w->mu)
+		pthread_mutex_lock(w->mu);
+	buf_reset(&w->idx->err);
+	buf_printf(&w->idx->err,
+		   "cannot commit: %s: %s (%.1f MB free; committing %u documents may take %.1f MB",
+		   w->dir, strerror(ENOSPC), avail / 1e6, w->batch_docs, need / 1e6);
+	if (others)
+		buf_printf(&w->idx->err, ", the other segments' commits %.1f MB", others / 1e6);
+	buf_printf(&w->idx->err, ")");
+	if (w->mu)
+		pthread_mutex_unlock(w->mu);
+	xap_db_cancel_transaction(w->db);
+	w->in_txn = 0;
+	batch_ends(w, 0);
+	return LODE_IO;
+}
+
 lode_status_t writer_commit(writer_t *w)
 {
 	if (!w->in_txn)
 		return LODE_OK;
+	/* room for this commit and for those the other writers have under way */
+	uint64_t need = space_commit_need(w->batch_docs + w->pend.docs_removed, w->batch_bytes);
+	uint64_t others = __atomic_fetch_add(&w->idx->space_reserved, need, __ATOMIC_RELAXED);
+	uint64_t avail;
+	if (space_avail(w->dir, &avail) == 0 && avail < need + others) {
+		__atomic_fetch_sub(&w->idx->space_reserved, need, __ATOMIC_RELAXED);
+		return no_room(w, avail, need, others);
+	}
 	double t = index_now();
 	xap_status_t xs = xap_db_commit_transaction(w->db);
+	__atomic_fetch_sub(&w->idx->space_reserved, need, __ATOMIC_RELAXED);
 	w->in_txn = 0;
 	w->sum->t_commit += index_now() - t;
 	if (xs != XAP_OK)

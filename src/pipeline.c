@@ -448,7 +448,8 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 	unsigned ndocs = index_doc_count(idx);
 	for (unsigned k = 0; k < nseg; k++) {
 		/* several writers share the memory one would have */
-		w[k] = (writer_t){ .idx = idx, .db = idx->seg[k], .cb = cb, .sum = sum,
+		w[k] = (writer_t){ .idx = idx, .db = idx->seg[k], .dir = idx->layout.path[k],
+				   .cb = cb, .sum = sum,
 				   .max_docs = o->batch_docs / nseg ? o->batch_docs / nseg : 1,
 				   .max_bytes = MAX_INFLIGHT / nseg,
 				   .max_heap = (size_t)o->max_memory,
