@@ -152,6 +152,37 @@ static void test_damaged_text(void **state)
 	free(text);
 }
 
+/* A damaged zlib header: the text is read raw past it, so the header is
+ * checked on its own; nothing comes out and it says so. */
+static void test_damaged_header(void **state)
+{
+	(void)state;
+	size_t len = 5000;
+	char *text = words(len);
+	buf_t enc = BUF_INIT, store = BUF_INIT;
+	encode(text, len, &enc);
+	/* 0x78 0x01: deflate, 32K window, level 1 */
+	char *h = memmem(enc.p, enc.len, "\x78\x01", 2);
+	assert_non_null(h);
+	h[1] = 0x02; /* the header check (a multiple of 31) fails */
+	record_t r;
+	record_text_t t;
+	assert_int_equal(record_decode_fields(enc.p, enc.len, &r, &store, &t), 0);
+	const char *p;
+	size_t avail = 1;
+	assert_int_equal(record_text_prefix(&t, 100, &p, &avail), -1);
+	assert_int_equal(avail, 0);
+	record_text_free(&t);
+	/* a well-formed header that asks for a preset dictionary */
+	h[1] = 0x20 | (31 - (0x7820 % 31));
+	assert_int_equal(record_decode_fields(enc.p, enc.len, &r, &store, &t), 0);
+	assert_int_equal(record_text_prefix(&t, 100, &p, &avail), -1);
+	record_text_free(&t);
+	buf_free(&enc);
+	buf_free(&store);
+	free(text);
+}
+
 /* Malformed records: refused by both decoders, nothing left to free. */
 static void test_malformed(void **state)
 {
@@ -182,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_fields_then_prefixes),
 		cmocka_unit_test(test_damaged_text),
+		cmocka_unit_test(test_damaged_header),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
