@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "glass_docdata.h"
 #include "index_impl.h"
 #include "index_space.h"
 #include "schema.h"
@@ -302,6 +303,8 @@ static int init_segment(void *ctx, const char *segment, unsigned k)
 	if (xs == XAP_OK)
 		xs = write_settings(db, lang, k == 0);
 	xap_db_destroy(db);
+	if (xs == XAP_OK && glass_docdata_raw(segment) < 0)
+		return LODE_IO; /* not the glass of Xapian 1.4 (1): left as it is */
 	return xs == XAP_OK ? 0 : (int)index_status_of(xs);
 }
 
@@ -350,13 +353,35 @@ static lode_status_t create_segmented(const char *path, const lode_index_opts_t 
 	return r == -1 ? LODE_IO : (lode_status_t)r;
 }
 
+/* A new plain database at PATH, made as a new segment is: beside it, set to
+ * store document data raw (glass_docdata.c), then renamed into place. When
+ * PATH appeared meanwhile or holds other files, it is left to Xapian to
+ * open or create as before. */
+static void create_plain(const char *path)
+{
+	char *tmp = segments_mktemp(path);
+	if (!tmp)
+		return;
+	xap_db_t *db = NULL;
+	char *em = NULL;
+	xap_status_t xs = xap_db_open_write(tmp, XAP_DB_CREATE, 0, &db, &em);
+	free(em);
+	xap_db_destroy(db);
+	if (xs != XAP_OK || glass_docdata_raw(tmp) != 0 || rename(tmp, path) != 0)
+		segments_rmtree(tmp);
+	free(tmp);
+}
+
 lode_status_t index_open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
 				 char **errmsg)
 {
 	const char *path = idx->layout.path[k];
 	char *em = NULL;
-	if (idx->layout.n == 1)
+	if (idx->layout.n == 1) {
 		clear_uncommitted(path);
+		if (!segments_exists(path))
+			create_plain(path);
+	}
 	int mode = idx->layout.n == 1 ? XAP_DB_CREATE_OR_OPEN : XAP_DB_OPEN;
 	if (idx->no_sync)
 		mode |= XAP_DB_NO_SYNC;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glass_docdata.h"
 #include "index_impl.h"
 
 typedef struct {
@@ -27,6 +28,9 @@ static void *compact_one(void *arg)
 	cjob_t *c = arg;
 	const char *src[1] = { c->seg };
 	c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
+	/* the compactor makes its tables anew: the copy too stores records raw */
+	if (c->xs == XAP_OK)
+		glass_docdata_raw(c->tmp);
 	return NULL;
 }
 

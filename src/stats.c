@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "glass_docdata.h"
 #include "segments.h"
 #include "record.h"
 #include "schema.h"
@@ -355,5 +356,8 @@ lode_status_t lode_compact(const char *const *srcs, size_t n, const char *dest, 
 		free(em);
 		return (lode_status_t)xs;
 	}
+	/* what is added to the copy later is stored as lode's own databases
+	 * store it (glass_docdata.c); a stub is left as it is */
+	glass_docdata_raw(dest);
 	return LODE_OK;
 }

@@ -1,0 +1,165 @@
+/* glass_docdata.c - keep Xapian from compressing the document data of
+ * lode's databases.
+ *
+ * A record's text, the bulk of it, is already deflated by lode (record.c),
+ * in a way that lets a search inflate only the part its passages need. Glass
+ * deflates every docdata tag again (zlib's default level) when that saves a
+ * byte, and then inflates the whole record for every hit read: a build spent
+ * 7% of its time in that second deflate, and a search as long in inflate as
+ * in all of its snippets' own reading.
+ *
+ * Glass keeps, per table, the tag length from which it tries to compress
+ * ("compress_min") in its version file, iamglass (format 2016-03-14, that
+ * of every Xapian 1.4): set once when a database is created, and written
+ * back unchanged at every commit. A database lode creates gets the largest
+ * value for its docdata table before any writer opens it, so no tag is ever
+ * compressed; nothing else in the file changes, and Xapian reads such a
+ * file as it reads its own (it only compares tag lengths with the value).
+ * Anything else in the file than this layout leaves it alone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "glass_docdata.h"
+
+#define VERSION_MAX 1024 /* iamglass is about a hundred bytes */
+#define TABLE_DOCDATA 1  /* postlist, docdata, termlist, position, ... */
+#define RAW_MIN 0xFFFFFFFFu
+
+static const char MAGIC[16] = { '\x0f', '\x0d', 'X', 'a', 'p', 'i', 'a', 'n', ' ',
+				'G', 'l', 'a', 's', 's', '\x04', '\x6e' };
+
+/* Xapian's pack_uint: 7 bits a byte, low first. */
+static int unpack(const unsigned char **p, const unsigned char *end, unsigned long long *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned c = *(*p)++;
+		*v |= (unsigned long long)(c & 0x7F) << shift;
+		if (!(c & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+static void pack(buf_t *b, unsigned long long v)
+{
+	while (v >= 128) {
+		buf_addc(b, (char)(v | 0x80));
+		v >>= 7;
+	}
+	buf_addc(b, (char)v);
+}
+
+/* The span [*at, *end) of table TABLE's compress_min in the version file
+ * V[0, n), and its value. Returns 0, -1 when V is not laid out so. */
+static int find_compress_min(const unsigned char *v, size_t n, unsigned table, size_t *at,
+			     size_t *end, unsigned long long *value)
+{
+	if (n < sizeof MAGIC + 16 || memcmp(v, MAGIC, sizeof MAGIC) != 0)
+		return -1;
+	const unsigned char *p = v + sizeof MAGIC + 16, *e = v + n; /* the uuid */
+	unsigned long long x;
+	if (unpack(&p, e, &x)) /* revision */
+		return -1;
+	for (unsigned t = 0; t <= table; t++) {
+		/* root, level and flags, entries, block size / 2048 */
+		for (int i = 0; i < 4; i++)
+			if (unpack(&p, e, &x))
+				return -1;
+		const unsigned char *cm = p;
+		if (unpack(&p, e, &x))
+			return -1;
+		if (t == table) {
+			*at = (size_t)(cm - v);
+			*end = (size_t)(p - v);
+			*value = x;
+			return 0;
+		}
+		/* the free list, a length-prefixed string */
+		unsigned long long len;
+		if (unpack(&p, e, &len) || len > (unsigned long long)(e - p))
+			return -1;
+		p += len;
+	}
+	return -1;
+}
+
+static int read_all(const char *path, buf_t *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char tmp[VERSION_MAX];
+	ssize_t k = read(fd, tmp, sizeof tmp);
+	int e = errno;
+	close(fd);
+	if (k < 0) {
+		errno = e;
+		return -1;
+	}
+	buf_add(b, tmp, (size_t)k);
+	return b->oom ? (errno = ENOMEM, -1) : 0;
+}
+
+static int write_replace(const char *path, const char *tmp, const buf_t *b)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	int ok = write(fd, b->p, b->len) == (ssize_t)b->len && fsync(fd) == 0;
+	int e = errno;
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) == 0)
+		return 0;
+	e = ok ? errno : e;
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
+
+int glass_docdata_raw(const char *dbdir)
+{
+	buf_t path = BUF_INIT, tmp = BUF_INIT, v = BUF_INIT, out = BUF_INIT;
+	buf_printf(&path, "%s/iamglass", dbdir);
+	buf_printf(&tmp, "%s/iamglass.lode-tmp", dbdir);
+	int rc = -1;
+	size_t at, end;
+	unsigned long long cm;
+	if (path.oom || tmp.oom) {
+		errno = ENOMEM;
+		goto done;
+	}
+	if (read_all(path.p, &v))
+		goto done;
+	if (v.len >= VERSION_MAX ||
+	    find_compress_min((const unsigned char *)v.p, v.len, TABLE_DOCDATA, &at, &end, &cm)) {
+		rc = 1;
+		goto done;
+	}
+	if (cm == RAW_MIN) {
+		rc = 0;
+		goto done;
+	}
+	buf_add(&out, v.p, at);
+	pack(&out, RAW_MIN);
+	buf_add(&out, v.p + end, v.len - end);
+	if (out.oom) {
+		errno = ENOMEM;
+		goto done;
+	}
+	rc = write_replace(path.p, tmp.p, &out);
+done:
+	buf_free(&path);
+	buf_free(&tmp);
+	buf_free(&v);
+	buf_free(&out);
+	return rc;
+}
