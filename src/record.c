@@ -67,7 +67,8 @@ static void put_num(buf_t *b, char key, uint64_t v)
 	put_field(b, key, tmp, varint_encode(tmp, v));
 }
 
-int record_encode(const record_t *r, buf_t *out)
+/* The record laid out plainly: fields, marks, then the text raw ('x'). */
+static void encode_plain(const record_t *r, buf_t *out)
 {
 	put_str(out, 'p', r->path);
 	put_str(out, 's', r->subkey);
@@ -85,26 +86,40 @@ int record_encode(const record_t *r, buf_t *out)
 	put_num(out, 'l', r->line);
 	if (r->marks_len)
 		put_field(out, 'K', r->marks, r->marks_len);
-	if (r->text_len >= COMPRESS_MIN && r->text_len < (1u << 31)) {
-		uLongf cap = compressBound((uLong)r->text_len);
-		buf_t z = BUF_INIT;
-		if (buf_reserve(&z, cap) == 0 &&
-		    compress2((Bytef *)z.p, &cap, (const Bytef *)r->text, (uLong)r->text_len, 1) == Z_OK &&
-		    cap + 16 < r->text_len) {
-			/* 'X': varint raw length, then the zlib stream */
+	put_field(out, 'x', r->text ? r->text : "", r->text_len);
+}
+
+int record_encode(const record_t *r, buf_t *out)
+{
+	if (r->text_len < COMPRESS_MIN || r->text_len >= (1u << 31)) {
+		encode_plain(r, out);
+		return out->oom ? -1 : 0;
+	}
+	/* 'Z': the whole plain record deflated, the text last in it: what is
+	 * left is nothing Xapian's own deflate can shrink, so its compactor
+	 * stores it as it is and a search reads it without inflating it all;
+	 * the fields come out of the first bytes of the stream */
+	buf_t plain = BUF_INIT, z = BUF_INIT;
+	encode_plain(r, &plain);
+	uLongf cap = plain.oom ? 0 : compressBound((uLong)plain.len);
+	int rc = -1;
+	if (!plain.oom && buf_reserve(&z, cap) == 0 &&
+	    compress2((Bytef *)z.p, &cap, (const Bytef *)plain.p, (uLong)plain.len, 1) == Z_OK) {
+		if (cap + 16 < plain.len) {
 			char hdr[10];
-			size_t hn = varint_encode(hdr, r->text_len);
-			buf_addc(out, 'X');
+			size_t hn = varint_encode(hdr, plain.len);
+			buf_addc(out, 'Z');
 			put_varint(out, hn + cap);
 			buf_add(out, hdr, hn);
 			buf_add(out, z.p, cap);
-			buf_free(&z);
-			return out->oom ? -1 : 0;
+		} else {
+			buf_add(out, plain.p, plain.len);
 		}
-		buf_free(&z);
+		rc = out->oom ? -1 : 0;
 	}
-	put_field(out, 'x', r->text ? r->text : "", r->text_len);
-	return out->oom ? -1 : 0;
+	buf_free(&plain);
+	buf_free(&z);
+	return rc;
 }
 
 static uint64_t num_of(const unsigned char *s, size_t n)
@@ -262,9 +277,84 @@ int record_marks_decode(const record_t *r, size_t text_len, record_mark_t **out,
 	return 0;
 }
 
+/* A record that is one 'Z' field: the plain record's length in *RAW, its
+ * zlib stream at *Z (*ZLEN bytes). Returns 1; 0 for a record laid out
+ * plainly; -1 for a 'Z' field that cannot be right. */
+static int z_record(const char *data, size_t len, uint64_t *raw, const unsigned char **z,
+		    size_t *zlen)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	uint64_t n;
+	if (!len || *p++ != 'Z')
+		return 0;
+	if (get_varint(&p, end, &n) || n != (uint64_t)(end - p) || x_header(p, n, raw, z))
+		return -1;
+	*zlen = (size_t)(end - *z);
+	return 1;
+}
+
+static int inflate_to(record_text_t *t, size_t want);
+
 int record_decode(const char *data, size_t len, record_t *r, buf_t *store)
 {
-	return decode(data, len, r, store, NULL);
+	uint64_t raw;
+	const unsigned char *z;
+	size_t zlen;
+	int zr = z_record(data, len, &raw, &z, &zlen);
+	if (zr <= 0)
+		return zr ? -1 : decode(data, len, r, store, NULL);
+	/* inflated whole, checksum and all */
+	uLongf got = (uLongf)raw;
+	char *plain = malloc(raw ? raw : 1);
+	int rc = -1;
+	if (plain && uncompress((Bytef *)plain, &got, z, (uLong)zlen) == Z_OK && got == raw &&
+	    (!raw || plain[0] != 'Z'))
+		rc = decode(plain, raw, r, store, NULL);
+	free(plain);
+	return rc;
+}
+
+/* The fields of a 'Z' record: its stream is inflated up to the text field
+ * ('x', last) only; the fields are decoded from there into STORE, and T is
+ * left to inflate the text on demand. */
+static int decode_z_fields(const unsigned char *z, size_t zlen, uint64_t raw, record_t *r,
+			   buf_t *store, record_text_t *t)
+{
+	t->z = z;
+	t->zlen = zlen;
+	size_t at = 0;
+	for (;;) {
+		if (at == raw) { /* no text field */
+			t->base = at;
+			t->len = 0;
+			break;
+		}
+		/* a key and its length: 11 bytes at most */
+		size_t need = raw - at < 11 ? (size_t)raw : at + 11;
+		if (t->out.len < need && inflate_to(t, need))
+			return -1;
+		const unsigned char *p = (const unsigned char *)t->out.p + at + 1;
+		const unsigned char *end = (const unsigned char *)t->out.p + need;
+		uint64_t n;
+		unsigned char key = (unsigned char)t->out.p[at];
+		if (key == 'Z' || get_varint(&p, end, &n))
+			return -1;
+		size_t body = (size_t)(p - (const unsigned char *)t->out.p);
+		if (n > raw - body)
+			return -1;
+		if (key == 'x') {
+			if (body + n != raw) /* the text is last */
+				return -1;
+			t->base = body;
+			t->len = (size_t)n;
+			break; /* the fields end at AT */
+		}
+		if (t->out.len < body + n && inflate_to(t, body + n))
+			return -1;
+		at = body + (size_t)n;
+	}
+	/* the fields before the text (only they are inflated yet) */
+	return decode(t->out.p ? t->out.p : "", at, r, store, NULL);
 }
 
 int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store,
@@ -274,9 +364,19 @@ int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store
 	if (!text)
 		text = &unused;
 	memset(text, 0, sizeof *text);
-	if (decode(data, len, r, store, text) == 0)
+	uint64_t raw;
+	const unsigned char *z;
+	size_t zlen;
+	int zr = z_record(data, len, &raw, &z, &zlen);
+	int rc = zr < 0 ? -1
+		 : zr ? decode_z_fields(z, zlen, raw, r, store, text)
+		      : decode(data, len, r, store, text);
+	if (rc == 0) {
+		if (text == &unused)
+			record_text_free(text);
 		return 0;
-	memset(text, 0, sizeof *text);
+	}
+	record_text_free(text);
 	return -1;
 }
 
@@ -326,14 +426,15 @@ int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t 
 		return 0;
 	}
 	int rc = 0;
-	if (t->out.len < want) {
-		if (t->failed || inflate_to(t, want)) {
+	if (t->out.len < t->base + want) {
+		if (t->failed || inflate_to(t, t->base + want)) {
 			t->failed = 1;
 			rc = -1;
 		}
 	}
-	*text = t->out.p ? t->out.p : "";
-	*avail = t->out.len < want ? t->out.len : want;
+	size_t have = t->out.len > t->base ? t->out.len - t->base : 0;
+	*text = t->out.p ? t->out.p + (have ? t->base : 0) : "";
+	*avail = have < want ? have : want;
 	return rc;
 }
 

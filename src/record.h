@@ -1,9 +1,14 @@
 /* record.h - what lode stores as a Xapian document's data: the fields shown
  * in results and the extracted text snippets are cut from.
  *
- * Layout: a sequence of (key byte, varint length, bytes). The text is stored
- * zlib-compressed (key 'X') when that saves space, else raw ('x'). Unknown
- * keys are skipped, so later versions can add fields. */
+ * Layout: a sequence of (key byte, varint length, bytes), the text ('x')
+ * last. A record whose text is long enough is stored as one field 'Z': the
+ * varint length of that plain record, then the plain record deflated (zlib)
+ * - what is left is nothing Xapian's own deflate can shrink, so a search
+ * reads it as it is, inflating the fields at its start and the text only
+ * as far as its passages need. Records before 'Z' kept the fields plain and
+ * the text alone deflated ('X'); they are still read. Unknown keys are
+ * skipped, so later versions can add fields. */
 #ifndef LODE_RECORD_H
 #define LODE_RECORD_H
 #include <stddef.h>
@@ -54,11 +59,13 @@ int record_decode(const char *data, size_t len, record_t *r, buf_t *store);
 struct z_stream_s;
 typedef struct {
 	const char *raw;          /* stored raw ('x'): the text itself */
-	const unsigned char *z;   /* stored compressed ('X'): the zlib stream */
+	const unsigned char *z;   /* stored compressed ('Z', 'X'): the zlib stream */
 	size_t zlen;
 	size_t len;               /* the text's full length */
 	struct z_stream_s *zs;    /* inflate state, once started */
 	buf_t out;                /* what has been inflated so far */
+	size_t base;              /* where the text starts in out (a 'Z' record
+				   * inflates its fields first) */
 	int failed;               /* the stream is damaged past out.len */
 } record_text_t;
 

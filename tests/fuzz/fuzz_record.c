@@ -33,6 +33,8 @@ static void same_str(const char *want, const char *got, const char *name)
 		FZ_CHECK(got != NULL && strcmp(want, got) == 0, name);
 }
 
+static void lazy(const char *data, size_t size);
+
 static void round_trip(const uint8_t *data, size_t size)
 {
 	/* NSTR NUL-terminated fields, then the text (which may hold NULs) */
@@ -53,6 +55,7 @@ static void round_trip(const uint8_t *data, size_t size)
 
 	buf_t enc = BUF_INIT, store = BUF_INIT;
 	FZ_CHECK(record_encode(&in, &enc) == 0, "record_encode failed");
+	lazy(enc.p, enc.len);
 	record_t out;
 	FZ_CHECK(record_decode(enc.p, enc.len, &out, &store) == 0, "own encoding does not decode");
 	touch_record(&out);
@@ -77,6 +80,36 @@ static void round_trip(const uint8_t *data, size_t size)
 	free(copy);
 }
 
+/* The lazy decoder on DATA: whatever it reads of the text agrees with the
+ * full decoder's when that one accepts DATA. */
+static void lazy(const char *data, size_t size)
+{
+	buf_t full = BUF_INIT, store = BUF_INIT;
+	record_t a, b;
+	int fa = record_decode(data, size, &a, &full);
+	record_text_t t;
+	if (record_decode_fields(data, size, &b, &store, &t) == 0) {
+		touch_record(&b);
+		const char *p;
+		size_t avail;
+		static const size_t wants[] = { 1, 100, 5000, (size_t)-1 };
+		for (size_t i = 0; i < sizeof wants / sizeof *wants; i++) {
+			int rc = record_text_prefix(&t, wants[i], &p, &avail);
+			FZ_CHECK(avail <= t.len, "more text than the record holds");
+			if (fa == 0) {
+				FZ_CHECK(a.path == b.path || (a.path && b.path && !strcmp(a.path, b.path)),
+					 "lazy and full decoders disagree on the path");
+				FZ_CHECK(rc == 0 && t.len == a.text_len &&
+						 (avail == 0 || memcmp(p, a.text, avail) == 0),
+					 "lazy and full decoders disagree on the text");
+			}
+		}
+	}
+	record_text_free(&t);
+	buf_free(&full);
+	buf_free(&store);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	buf_t store = BUF_INIT;
@@ -84,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_decode((const char *)data, size, &r, &store) == 0)
 		touch_record(&r);
 	buf_free(&store);
+	lazy((const char *)data, size);
 	round_trip(data, size);
 	return 0;
 }
