@@ -36,7 +36,7 @@ endif
 
 # libxml2 is linked only into the HTML module (html_module.h), which liblode
 # loads on first use: `lode search` never loads it.
-PKGS := libutf8proc md4c jansson zlib
+PKGS := libutf8proc md4c jansson zlib libdeflate
 HTML_PKGS := libxml-2.0
 XAPIAN_CONFIG ?= xapian-config
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) $(HTML_PKGS) 2>/dev/null)

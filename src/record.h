@@ -45,7 +45,15 @@ void record_marks_add(buf_t *b, record_mark_t *prev, record_mark_t m);
  * (not increasing, or past TEXT_LEN). */
 int record_marks_decode(const record_t *r, size_t text_len, record_mark_t **out, size_t *n);
 
-/* Encode R into OUT (appending). Returns 0, -1 when out of memory. */
+/* What record_encode_with reuses from one record to the next: a compressor
+ * and scratch buffers. One per thread. */
+typedef struct record_packer record_packer_t;
+record_packer_t *record_packer_new(void);   /* NULL when out of memory */
+void record_packer_free(record_packer_t *pk);
+
+/* Encode R into OUT (appending), with PK. Returns 0, -1 when out of memory. */
+int record_encode_with(record_packer_t *pk, const record_t *r, buf_t *out);
+/* The same with a packer of its own. */
 int record_encode(const record_t *r, buf_t *out);
 
 /* Decode DATA into R. Strings point into STORE (a buffer the decoder fills

@@ -17,6 +17,7 @@ struct terms {
 	buf_t data;     /* scratch: the record */
 	buf_t folded;   /* scratch: a folded field value */
 	buf_t marks;    /* the body text's restart marks (record.h) */
+	record_packer_t *pack; /* the record's compressor */
 	char *idbuf;    /* the document's id when made up from its file's name */
 };
 
@@ -37,6 +38,13 @@ terms_t *terms_new(const char *lang, char **errmsg)
 		free(t);
 		return NULL;
 	}
+	if (!(t->pack = record_packer_new())) {
+		if (errmsg)
+			*errmsg = strdup("out of memory");
+		stemmer_destroy(t->stem);
+		free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -45,6 +53,7 @@ void terms_free(terms_t *t)
 	if (!t)
 		return;
 	stemmer_destroy(t->stem);
+	record_packer_free(t->pack);
 	buf_free(&t->term);
 	buf_free(&t->data);
 	buf_free(&t->folded);
@@ -244,7 +253,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 		.marks = t->marks.p, .marks_len = t->marks.len,
 	};
 	buf_reset(&t->data);
-	if (record_encode(&r, &t->data))
+	if (record_encode_with(t->pack, &r, &t->data))
 		return -1;
 	if (xap_doc_set_data(doc, t->data.p, t->data.len) != XAP_OK) {
 		*why = "could not store the document";
