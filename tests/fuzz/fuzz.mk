@@ -11,7 +11,7 @@ B   := build/fuzz
 CC  := clang
 CXX := clang++
 
-PKGS := libutf8proc libxml-2.0 md4c jansson zlib
+PKGS := libutf8proc libxml-2.0 md4c jansson zlib libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 LIBS := $(shell pkg-config --libs $(PKGS)) $(shell xapian-config --libs) -lpthread -lm
 
