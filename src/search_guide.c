@@ -79,6 +79,12 @@ static void add_term(void *ctx, const char *term, size_t len, unsigned word)
 	g->terms[g->n++] = (gterm_t){ copy, len, word };
 }
 
+static int cmp_term(const void *a, const void *b)
+{
+	const gterm_t *x = a, *y = b;
+	return (x->word > y->word) - (x->word < y->word);
+}
+
 search_guide_t *guide_new(xap_db_t *db, snip_matcher_t *m)
 {
 	search_guide_t *g = calloc(1, sizeof *g);
@@ -90,6 +96,8 @@ search_guide_t *guide_new(xap_db_t *db, snip_matcher_t *m)
 		guide_free(g);
 		return NULL;
 	}
+	/* in word order, so that their positions reach the matcher sorted */
+	qsort(g->terms, g->n, sizeof *g->terms, cmp_term);
 	return g;
 }
 
