@@ -303,8 +303,10 @@ static int init_segment(void *ctx, const char *segment, unsigned k)
 	if (xs == XAP_OK)
 		xs = write_settings(db, lang, k == 0);
 	xap_db_destroy(db);
+	/* a version file of another layout (1) is left as it is; one that
+	 * cannot be read or replaced (-1) fails the creation */
 	if (xs == XAP_OK && glass_docdata_raw(segment) < 0)
-		return LODE_IO; /* not the glass of Xapian 1.4 (1): left as it is */
+		return LODE_IO;
 	return xs == XAP_OK ? 0 : (int)index_status_of(xs);
 }
 
