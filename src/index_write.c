@@ -23,6 +23,17 @@
  * adds in that time (a few MB) past the limit at most. */
 #define HEAP_CHECK_S 0.1
 
+/* glibc sets up its malloc state on the first mallinfo2 when nothing else
+ * has (a sanitizer's allocator took malloc's place): two writers making
+ * that first call at once had one walk the state the other was still
+ * setting up (a SEGV in int_mallinfo, seen under ASan). */
+static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+
+static void heap_first_look(void)
+{
+	(void)mallinfo2();
+}
+
 static int over_memory(writer_t *w)
 {
 	/* every 16 documents, or every MB of text: big documents each */
@@ -35,6 +46,7 @@ static int over_memory(writer_t *w)
 	if (now - w->last_heap_check < HEAP_CHECK_S)
 		return 0;
 	w->last_heap_check = now;
+	pthread_once(&heap_once, heap_first_look);
 	struct mallinfo2 mi = mallinfo2();
 	return mi.uordblks + mi.hblkhd > w->max_heap;
 }

@@ -97,7 +97,8 @@ search_guide_t *guide_new(xap_db_t *db, snip_matcher_t *m)
 		return NULL;
 	}
 	/* in word order, so that their positions reach the matcher sorted */
-	qsort(g->terms, g->n, sizeof *g->terms, cmp_term);
+	if (g->n > 1)
+		qsort(g->terms, g->n, sizeof *g->terms, cmp_term);
 	return g;
 }
 
