@@ -66,6 +66,22 @@ static int stored_raw(const char *dir)
 	return found;
 }
 
+/* DB is set to store data raw already: setting it again changes nothing. */
+static void assert_set_already(const char *db)
+{
+	char *v = tu_path(db, "iamglass");
+	size_t l1, l2;
+	char *before = slurp(v, &l1);
+	assert_non_null(before);
+	assert_int_equal(glass_docdata_raw(db), 0);
+	char *after = slurp(v, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	free(before);
+	free(after);
+	free(v);
+}
+
 static void test_raw_after(void **state)
 {
 	(void)state;
@@ -95,17 +111,7 @@ static void test_raw_after(void **state)
 	assert_true(data[0] == 'a' && data[RUN - 1] == 'a');
 	xap_doc_destroy(doc);
 	xap_db_destroy(db);
-	/* done already: nothing changes */
-	char *v = tu_path(raw, "iamglass");
-	size_t l1, l2;
-	char *before = slurp(v, &l1);
-	assert_int_equal(glass_docdata_raw(raw), 0);
-	char *after = slurp(v, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	free(before);
-	free(after);
-	free(v);
+	assert_set_already(raw);
 	tu_rmtree(tmp);
 	free(plain);
 	free(raw);
@@ -160,18 +166,9 @@ static void test_lode_creates_raw(void **state)
 		lode_index_t *w = NULL;
 		assert_int_equal(lode_index_open(idx, &o, &w, NULL), LODE_OK);
 		assert_int_equal(lode_index_close(w), LODE_OK);
-		char db[512], v[600];
+		char db[512];
 		snprintf(db, sizeof db, "%s%s", idx, cases[i].db);
-		snprintf(v, sizeof v, "%s/iamglass", db);
-		size_t l1, l2;
-		char *before = slurp(v, &l1);
-		assert_non_null(before);
-		assert_int_equal(glass_docdata_raw(db), 0);
-		char *after = slurp(v, &l2);
-		assert_int_equal(l1, l2); /* unchanged: it was so from the start */
-		assert_memory_equal(before, after, l1);
-		free(before);
-		free(after);
+		assert_set_already(db);
 		free(idx);
 	}
 	tu_rmtree(tmp);
