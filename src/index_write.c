@@ -64,20 +64,44 @@ static void batch_ends(writer_t *w, int keep)
 	memset(&w->pend, 0, sizeof w->pend);
 }
 
-lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
+/* Drop the open batch, if any: nothing it added or removed counts. */
+static void batch_drop(writer_t *w)
 {
-	/* the index's message is shared by the writers of all segments */
-	if (w->mu)
-		pthread_mutex_lock(w->mu);
-	buf_reset(&w->idx->err);
-	buf_printf(&w->idx->err, "%s: %s", what, xap_db_errmsg(w->db));
-	if (w->mu)
-		pthread_mutex_unlock(w->mu);
 	if (w->in_txn) {
 		xap_db_cancel_transaction(w->db);
 		w->in_txn = 0;
 	}
 	batch_ends(w, 0);
+}
+
+/* What the writers of all segments share (the index's message, the
+ * callbacks) is used under their lock, when they run in parallel. */
+static void shared_lock(writer_t *w)
+{
+	if (w->mu)
+		pthread_mutex_lock(w->mu);
+}
+
+static void shared_unlock(writer_t *w)
+{
+	if (w->mu)
+		pthread_mutex_unlock(w->mu);
+}
+
+/* The index's message, emptied for a new one: under the lock until
+ * shared_unlock. */
+static buf_t *err_begin(writer_t *w)
+{
+	shared_lock(w);
+	buf_reset(&w->idx->err);
+	return &w->idx->err;
+}
+
+lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what)
+{
+	buf_printf(err_begin(w), "%s: %s", what, xap_db_errmsg(w->db));
+	shared_unlock(w);
+	batch_drop(w);
 	return index_status_of(xs);
 }
 
@@ -101,20 +125,14 @@ static lode_status_t txn_begin(writer_t *w)
  * index_space.c). */
 static lode_status_t no_room(writer_t *w, uint64_t avail, uint64_t need, uint64_t others)
 {
-	if (w->mu)
-		pthread_mutex_lock(w->mu);
-	buf_reset(&w->idx->err);
-	buf_printf(&w->idx->err,
-		   "cannot commit: %s: %s (%.1f MB free; committing %u documents may take %.1f MB",
+	buf_t *e = err_begin(w);
+	buf_printf(e, "cannot commit: %s: %s (%.1f MB free; committing %u documents may take %.1f MB",
 		   w->dir, strerror(ENOSPC), avail / 1e6, w->batch_docs, need / 1e6);
 	if (others)
-		buf_printf(&w->idx->err, ", the other segments' commits %.1f MB", others / 1e6);
-	buf_printf(&w->idx->err, ")");
-	if (w->mu)
-		pthread_mutex_unlock(w->mu);
-	xap_db_cancel_transaction(w->db);
-	w->in_txn = 0;
-	batch_ends(w, 0);
+		buf_printf(e, ", the other segments' commits %.1f MB", others / 1e6);
+	buf_printf(e, ")");
+	shared_unlock(w);
+	batch_drop(w);
 	return LODE_IO;
 }
 
@@ -147,11 +165,7 @@ lode_status_t writer_finish(writer_t *w, lode_status_t rc)
 		lode_status_t r2 = writer_commit(w);
 		return r2 != LODE_OK ? r2 : rc;
 	}
-	if (w->in_txn) {
-		xap_db_cancel_transaction(w->db);
-		w->in_txn = 0;
-	}
-	batch_ends(w, 0);
+	batch_drop(w);
 	return rc;
 }
 
@@ -160,11 +174,9 @@ static void report(writer_t *w, const char *path, lode_file_outcome_t o, const c
 {
 	if (!w->cb || !w->cb->on_file)
 		return;
-	if (w->mu)
-		pthread_mutex_lock(w->mu);
+	shared_lock(w);
 	w->cb->on_file(w->cb->ctx, path, o, reason, ndocs);
-	if (w->mu)
-		pthread_mutex_unlock(w->mu);
+	shared_unlock(w);
 }
 
 void writer_report(writer_t *w, const char *path, lode_file_outcome_t o, const char *reason,
@@ -215,15 +227,15 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 	s->t_parse += j->t_parse;
 	s->t_terms += j->t_terms;
 	s->bytes_read += j->bytes;
-	if (j->nwarns && w->cb && w->cb->on_warning && w->mu)
-		pthread_mutex_lock(w->mu);
+	if (j->nwarns && w->cb && w->cb->on_warning)
+		shared_lock(w);
 	for (size_t i = 0; i < j->nwarns; i++) {
 		s->warnings++;
 		if (w->cb && w->cb->on_warning)
 			w->cb->on_warning(w->cb->ctx, path, j->warns[i].line, j->warns[i].reason);
 	}
-	if (j->nwarns && w->cb && w->cb->on_warning && w->mu)
-		pthread_mutex_unlock(w->mu);
+	if (j->nwarns && w->cb && w->cb->on_warning)
+		shared_unlock(w);
 	lode_status_t rc = txn_begin(w);
 	if (rc != LODE_OK)
 		return rc;
