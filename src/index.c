@@ -292,22 +292,29 @@ out:
 	return rc;
 }
 
+/* A new database at DIR, set to store records as lode deflated them
+ * (glass_docdata.c), with LANG's settings in it when LANG is given (FIRST:
+ * DIR is the index's segment 0). Returns 0 or a status. */
+static int new_database(const char *dir, const char *lang, int first)
+{
+	xap_db_t *db = NULL;
+	char *em = NULL;
+	xap_status_t xs = xap_db_open_write(dir, XAP_DB_CREATE, 0, &db, &em);
+	free(em);
+	if (xs == XAP_OK && lang)
+		xs = write_settings(db, lang, first);
+	xap_db_destroy(db);
+	if (xs != XAP_OK)
+		return (int)index_status_of(xs);
+	/* a version file of another layout (1) is left as it is; one that
+	 * cannot be read or replaced (-1) fails the creation */
+	return glass_docdata_raw(dir) < 0 ? LODE_IO : 0;
+}
+
 /* segments_create's callback: one new segment with the settings in it. */
 static int init_segment(void *ctx, const char *segment, unsigned k)
 {
-	const char *lang = ctx;
-	xap_db_t *db = NULL;
-	char *em = NULL;
-	xap_status_t xs = xap_db_open_write(segment, XAP_DB_CREATE, 0, &db, &em);
-	free(em);
-	if (xs == XAP_OK)
-		xs = write_settings(db, lang, k == 0);
-	xap_db_destroy(db);
-	/* a version file of another layout (1) is left as it is; one that
-	 * cannot be read or replaced (-1) fails the creation */
-	if (xs == XAP_OK && glass_docdata_raw(segment) < 0)
-		return LODE_IO;
-	return xs == XAP_OK ? 0 : (int)index_status_of(xs);
+	return new_database(segment, ctx, k == 0);
 }
 
 /* How many segments a new index gets. */
@@ -355,21 +362,16 @@ static lode_status_t create_segmented(const char *path, const lode_index_opts_t 
 	return r == -1 ? LODE_IO : (lode_status_t)r;
 }
 
-/* A new plain database at PATH, made as a new segment is: beside it, set to
- * store document data raw (glass_docdata.c), then renamed into place. When
- * PATH appeared meanwhile or holds other files, it is left to Xapian to
- * open or create as before. */
+/* A new plain database at PATH, made as a new segment is: beside it, then
+ * renamed into place (its settings are written once it is open). When PATH
+ * appeared meanwhile or holds other files, it is left to Xapian to open or
+ * create as before. */
 static void create_plain(const char *path)
 {
 	char *tmp = segments_mktemp(path);
 	if (!tmp)
 		return;
-	xap_db_t *db = NULL;
-	char *em = NULL;
-	xap_status_t xs = xap_db_open_write(tmp, XAP_DB_CREATE, 0, &db, &em);
-	free(em);
-	xap_db_destroy(db);
-	if (xs != XAP_OK || glass_docdata_raw(tmp) != 0 || rename(tmp, path) != 0)
+	if (new_database(tmp, NULL, 0) != 0 || rename(tmp, path) != 0)
 		segments_rmtree(tmp);
 	free(tmp);
 }
