@@ -7,12 +7,15 @@ Turns the measurements bench/run-bench.sh left in RAWDIR into
   - OUTDIR/throughput.png (MB/s per tool) and, when RAWDIR/scale.tsv exists,
     OUTDIR/scale.png (MB/s against corpus size), drawn by gnuplot if present.
 
-RAWDIR holds meta.env (KEY=VALUE lines), build.tsv (one row per builder),
-lat-<tool>.json (hyperfine --export-json, one command per query; for the
-searchers and for the latency floors), lat-<tool>.na (why a floor could not
-run) and optionally scale.tsv. MB means 10^6 bytes everywhere; MB/s divides the
+RAWDIR holds meta.env (KEY=VALUE lines), build.tsv (one row per builder and
+round: a builder's figures are those of its quickest round),
+lat-<tool>.r<N>.json (hyperfine --export-json of round N, one command per
+query; for the searchers and for the latency floors: the percentiles pool
+every round), lat-<tool>.na (why a floor could not run) and optionally
+scale.tsv. MB means 10^6 bytes everywhere; MB/s divides the
 uncompressed input size, whatever the tool read.
 """
+import glob
 import json
 import os
 import shlex
@@ -38,7 +41,7 @@ CAVEATS = {
     "lucene++": "StandardAnalyzer: no stemming, no stored text",
 }
 BUILD_COLS = ["tool", "status", "wall_s", "peak_kb", "user_s", "sys_s", "index_bytes",
-              "docs_indexed", "note"]
+              "docs_indexed", "note", "round"]
 
 
 def read_env(path):
@@ -85,9 +88,25 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
+def best_rounds(rows):
+    """Per tool, the row of its fastest successful round (else its last row),
+    and the wall seconds of every successful round in round order."""
+    best, walls = {}, {}
+    for r in rows:
+        t, w = r["tool"], num(r.get("wall_s"))
+        if r.get("status") == "ok" and w is not None:
+            walls.setdefault(t, []).append(w)
+            b = best.get(t)
+            if b is None or b.get("status") != "ok" or w < num(b.get("wall_s")):
+                best[t] = r
+        elif best.get(t, {}).get("status") != "ok":
+            best[t] = r
+    return best, walls
+
+
 def build_results(raw, meta):
     nbytes, nfiles = num(meta.get("BYTES")), num(meta.get("FILES"))
-    rows = {r["tool"]: r for r in read_tsv(os.path.join(raw, "build.tsv"), BUILD_COLS)}
+    rows, walls = best_rounds(read_tsv(os.path.join(raw, "build.tsv"), BUILD_COLS))
     out = []
     for tool in BUILDERS:
         r = rows.get(tool, {"tool": tool, "status": "n/a", "note": "not run"})
@@ -99,6 +118,10 @@ def build_results(raw, meta):
         note = r.get("note", "")
         if ok and tool in CAVEATS:
             note = "; ".join(n for n in (CAVEATS[tool], note) if n)
+        w = walls.get(tool, [])
+        if ok and len(w) > 1:
+            note = "; ".join(n for n in ("best of %d rounds (%s s)" % (
+                len(w), "/".join("%.1f" % x for x in w)), note) if n)
         out.append({
             "tool": tool, "status": r.get("status", "n/a"), "note": note,
             "wall_s": wall,
@@ -112,6 +135,7 @@ def build_results(raw, meta):
             "sys_s": num(r.get("sys_s")) if ok else None,
             "docs_indexed": int(num(r["docs_indexed"])) if ok and num(r.get("docs_indexed"))
             is not None else None,
+            "wall_s_rounds": w,
         })
     ref = next(b["mb_per_s"] for b in out if b["tool"] == "lode -j2")
     for b in out:
@@ -120,16 +144,18 @@ def build_results(raw, meta):
 
 
 def latency_row(raw, tool):
-    """p50 and p95 (ms) over every timed run of every query of lat-TOOL.json."""
-    path = os.path.join(raw, "lat-%s.json" % tool)
-    times, errors, queries = [], 0, 0
-    if os.path.exists(path):
+    """p50 and p95 (ms) over every timed run of every query of every round
+    (lat-TOOL.rN.json; lat-TOOL.json from a run without rounds)."""
+    paths = glob.glob(os.path.join(raw, "lat-%s.r*.json" % tool)) + \
+        glob.glob(os.path.join(raw, "lat-%s.json" % tool))
+    times, errors, queries = [], 0, set()
+    for path in sorted(paths):
         with open(path) as f:
             for res in json.load(f).get("results", []):
-                queries += 1
+                queries.add(res.get("command"))
                 times += [t * 1000 for t in res.get("times", [])]
                 errors += sum(1 for c in res.get("exit_codes", []) if c not in (0, 1))
-    return {"tool": tool, "status": "ok" if times else "n/a", "queries": queries,
+    return {"tool": tool, "status": "ok" if times else "n/a", "queries": len(queries),
             "runs": len(times), "error_runs": errors,
             "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
 
@@ -179,12 +205,20 @@ def floor_summary(lat, floors):
 
 
 def rerun_seconds(raw, tag=""):
-    """Wall seconds of lode's update over the unchanged tree, or None."""
-    try:
-        with open(os.path.join(raw, "rerun-%s.time" % tag)) as f:
-            return num(f.read().split()[-1])
-    except (OSError, IndexError):
-        return None
+    """Wall seconds of lode's update over the unchanged tree (the quickest
+    round's), or None."""
+    best = None
+    for path in glob.glob(os.path.join(raw, "rerun-%s*.time" % tag)):
+        if tag == "" and os.path.basename(path).startswith("rerun-scale-"):
+            continue
+        try:
+            with open(path) as f:
+                s = num(f.read().split()[-1])
+        except (OSError, IndexError):
+            continue
+        if s is not None and (best is None or s < best):
+            best = s
+    return best
 
 
 def goal_ratios(build, lat, rerun_s=None):
@@ -243,6 +277,9 @@ def print_tables(meta, build, lat, floors, fs, ratios, scale):
         meta.get("CORPUS", "?"), meta.get("FILES", "?"), (num(meta.get("BYTES")) or 0) / 1e6,
         meta.get("CACHE", "?"), meta.get("NPROC", "?"),
         "; BENCH_QUICK slice" if meta.get("QUICK") == "1" else ""))
+    if meta.get("ROUNDS", "1") != "1":
+        print("each builder ran once in each of %s rounds, in turn; its best round is shown" %
+              meta["ROUNDS"])
     load = num((meta.get("LOADAVG") or "").split(" ")[0])
     if load is not None and load > (num(meta.get("NPROC")) or 1) / 2:
         print("note: load average %.1f at the start: other work shares the CPUs; compare "
@@ -258,8 +295,10 @@ def print_tables(meta, build, lat, floors, fs, ratios, scale):
             fmt(b["peak_rss_mb"], ".0f"), fmt(b["index_mb"], ".1f"),
             fmt(b["ratio_to_lode_j2"], ".2f"), b["note"]))
     print()
-    print("Query latency: one process per query, %s queries x %s runs (page cache warm)" % (
-        meta.get("NQUERIES", "?"), meta.get("RUNS", "?")))
+    rounds = meta.get("ROUNDS", "1")
+    print("Query latency: one process per query, %s queries x %s runs%s (page cache warm)" % (
+        meta.get("NQUERIES", "?"), meta.get("RUNS", "?"),
+        " x %s rounds" % rounds if rounds != "1" else ""))
     print("%-12s %9s %9s %12s %7s" % ("tool", "p50 ms", "p95 ms", "p50 vs lode", "errors"))
     for r in lat:
         print("%-12s %9s %9s %12s %7s" % (r["tool"], fmt(r["p50_ms"], ".1f"),

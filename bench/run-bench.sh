@@ -12,7 +12,11 @@
 #   BENCH_QUICK=1   a 20 MB slice of the corpus (BENCH_QUICK_MB to change it)
 #   BENCH_SCALE=1   also a scale curve on generated corpora of BENCH_SCALE_SIZES MB
 #                   (default "10 50 200")
-#   BENCH_RUNS      timed runs of each query (default 5, 3 with BENCH_QUICK)
+#   BENCH_ROUNDS    rounds (default 3, 1 with BENCH_QUICK): every build and every
+#                   query set runs once a round, tools in turn, so that a slow
+#                   spell of a shared machine hits all of them; a build's figure
+#                   is its best round, a query's latency pools every round's runs
+#   BENCH_RUNS      timed runs of each query a round (default 3)
 #   BENCH_QUERIES   query set, one a line (default bench/queries.txt)
 # Everything it writes goes under bench/out/.
 set -u
@@ -27,7 +31,9 @@ RAW=$OUT/raw
 IDX=$OUT/idx
 QUICK=${BENCH_QUICK:-0}
 SCALE=${BENCH_SCALE:-0}
-if [ "$QUICK" = 1 ]; then RUNS=${BENCH_RUNS:-3}; else RUNS=${BENCH_RUNS:-5}; fi
+RUNS=${BENCH_RUNS:-3}
+if [ "$QUICK" = 1 ]; then ROUNDS=${BENCH_ROUNDS:-1}; else ROUNDS=${BENCH_ROUNDS:-3}; fi
+ROUND=1
 QUERIES=${BENCH_QUERIES:-$top/bench/queries.txt}
 
 note() { printf 'bench: %s\n' "$*" >&2; }
@@ -78,18 +84,19 @@ pick_corpus() {
 warm() { find "$1" -type f -exec cat {} + >/dev/null 2>&1; }
 
 # Appends a row to $TSV for a tool that cannot run: measure_na TOOL REASON
-measure_na() { printf '%s\tn/a\t\t\t\t\t\t\t%s\n' "$1" "$2" >>"$TSV"; }
+measure_na() { printf '%s\tn/a\t\t\t\t\t\t\t%s\t%s\n' "$1" "$2" "$ROUND" >>"$TSV"; }
 
 # measure TOOL INDEX WARMDIR CMD...: rebuild INDEX from scratch with CMD after
 # warming WARMDIR; appends tool, status, wall, peak RSS, user, sys, index
-# size, documents, note to $TSV. The full output of CMD goes to RAW/*.log.
+# size, documents, note, round to $TSV. The full output of CMD goes to
+# RAW/*.log.
 measure() {
   tool=$1 idx=$2 warmdir=$3; shift 3
   slug=$(printf '%s' "$tool" | tr -c 'a-z0-9' '-')
-  log=$RAW/build-$TAG$slug.log tf=$RAW/build-$TAG$slug.time
+  log=$RAW/build-$TAG$slug.r$ROUND.log tf=$RAW/build-$TAG$slug.r$ROUND.time
   rm -rf "$idx"
   warm "$warmdir"
-  note "build: $tool"
+  note "build: $tool (round $ROUND of $ROUNDS)"
   /usr/bin/time -f '%M %e %U %S' -o "$tf" "$@" >"$log" 2>&1
   rc=$?
   st=ok nt=""
@@ -106,10 +113,11 @@ EOF
   # Xapian databases say how many documents they hold; the peers print it.
   docs=$(xapian-delve "$idx" 2>/dev/null | sed -n 's/^number of documents = //p')
   [ -n "$docs" ] || docs=$(sed -n 's/^docs \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$st" "${wall:-}" "${peak:-}" "${user:-}" \
-    "${sys:-}" "${size:-}" "${docs:-}" "$nt" >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$st" "${wall:-}" "${peak:-}" \
+    "${user:-}" "${sys:-}" "${size:-}" "${docs:-}" "$nt" "$ROUND" >>"$TSV"
 }
 
+# The status of TOOL's build in the latest round.
 status_of() { awk -F'\t' -v t="$1" '$1 == t { s = $2 } END { print s }' "$TSV"; }
 
 # Every builder on one prepared input ($INPUT: plain.list, input.env).
@@ -121,8 +129,9 @@ build_all() {
     # An update over the unchanged tree (goal: under 2% of the build's time).
     if [ "$(status_of "lode -j2")" = ok ]; then
       note "build: lode -j2, unchanged re-run"
-      /usr/bin/time -f '%e' -o "$RAW/rerun-$TAG.time" "$LODE" index -q -i "$IDX/lode-j2" -j 2 \
-        >"$RAW/rerun-$TAG.log" 2>&1 || rm -f "$RAW/rerun-$TAG.time"
+      rr=$RAW/rerun-${TAG}r$ROUND
+      /usr/bin/time -f '%e' -o "$rr.time" "$LODE" index -q -i "$IDX/lode-j2" -j 2 \
+        >"$rr.log" 2>&1 || rm -f "$rr.time"
     fi
   else
     measure_na "lode -j1" "lode not built ($LODE)"
@@ -169,13 +178,13 @@ latency() {
   else
     python3 "$top/bench/query-cmds.py" "$QUERIES" "$@" >"$cmds"
   fi || return
-  note "queries: $tool ($(wc -l <"$cmds") queries x $RUNS runs)"
+  note "queries: $tool ($(wc -l <"$cmds") queries x $RUNS runs, round $ROUND of $ROUNDS)"
   set --
   while IFS= read -r c; do set -- "$@" "$c"; done <"$cmds"
   # -N: no shell in between; -i: exit 1 (no match) is an answer, not a failure.
   hyperfine -N -i --warmup 1 --runs "$RUNS" --style none \
-    --export-json "$RAW/lat-$tool.json" "$@" >"$RAW/lat-$tool.log" 2>&1 ||
-    note "hyperfine failed for $tool (see $RAW/lat-$tool.log)"
+    --export-json "$RAW/lat-$tool.r$ROUND.json" "$@" >"$RAW/lat-$tool.r$ROUND.log" 2>&1 ||
+    note "hyperfine failed for $tool (see $RAW/lat-$tool.r$ROUND.log)"
 }
 
 # latency_na TOOL REASON: a latency row that cannot run; report.py prints why.
@@ -258,6 +267,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo "DATE=$(q "$(date -u '+%Y-%m-%dT%H:%M:%SZ')")"
   echo "LOADAVG=$(q "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)")"
   echo "RUNS=$RUNS"
+  echo "ROUNDS=$ROUNDS"
   echo "NQUERIES=$NQUERIES"
   echo "LODE=$(q "$LODE")"
   echo "LODE_VERSION=$(q "$("$LODE" --version 2>/dev/null | head -n 1)")"
@@ -271,9 +281,11 @@ note "corpus $CORPUS: $FILES files, $BYTES bytes uncompressed (peers read $PLAIN
 
 TSV=$RAW/build.tsv TAG=""
 : >"$TSV"
-build_all
+while [ "$ROUND" -le "$ROUNDS" ]; do build_all; ROUND=$((ROUND + 1)); done
 
-latency_all
+ROUND=1
+while [ "$ROUND" -le "$ROUNDS" ]; do latency_all; ROUND=$((ROUND + 1)); done
+ROUND=1
 
 if [ "$SCALE" = 1 ]; then
   : >"$RAW/scale.tsv"
