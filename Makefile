@@ -40,7 +40,8 @@ PKGS := libutf8proc md4c jansson zlib libdeflate
 HTML_PKGS := libxml-2.0
 XAPIAN_CONFIG ?= xapian-config
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) $(HTML_PKGS) 2>/dev/null)
-PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# md4c is opened at run time, on the first Markdown document (parse_markdown.c)
+PKG_LIBS    = $(shell pkg-config --libs $(filter-out md4c,$(PKGS)) 2>/dev/null)
 HTML_LIBS   = $(shell pkg-config --libs $(HTML_PKGS) libutf8proc 2>/dev/null)
 XAP_CFLAGS  = $(shell $(XAPIAN_CONFIG) --cxxflags 2>/dev/null)
 XAP_LIBS    = $(shell $(XAPIAN_CONFIG) --libs 2>/dev/null)
@@ -54,6 +55,14 @@ ALL_CXXFLAGS = $(CXXFLAGS) -std=c++17 -fPIC $(WARN) $(SAN) \
 # in this order, and the C++ runtime's are most of what libxapian looks up at
 # start (0.4M of the 15M instructions of a search)
 LIBS_ALL     = $(XAP_LIBS) -lstdc++ -lm $(PKG_LIBS) -ldl -lpthread
+# The lode program takes into itself the C libraries whose archive (.a) is
+# installed: each shared one costs every lode process an open, five mmaps and
+# its relocations at start (a tenth of a millisecond here). liblode.so and the
+# tests use them shared; zlib, which libxapian loads anyway, stays so.
+STATIC_C    := $(foreach l,utf8proc jansson deflate,\
+		 $(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+LODE_LIBS    = $(XAP_LIBS) -lstdc++ -lm -Wl,-Bstatic $(STATIC_C) -Wl,-Bdynamic \
+	       $(filter-out $(STATIC_C),$(PKG_LIBS)) -ldl -lpthread
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
@@ -128,7 +137,7 @@ $(B)/src/html_module.o: ALL_CFLAGS += -DLODE_LIBDIR='"$(LIBDIR)"'
 
 $(B)/lode: $(CLI_OBJ) $(B)/liblode.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/liblode.a $(LIBS_ALL)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/liblode.a $(LODE_LIBS)
 
 # `./lode` at the top of the tree runs in place (statically linked to liblode);
 # a link, so that it finds the HTML module beside its target.

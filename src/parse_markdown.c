@@ -3,8 +3,11 @@
  * URLs and raw HTML dropped, entities decoded), metadata from front matter,
  * and the conventions of scraped articles: a "By ..." byline and a date line
  * near the top, and an "Original url:" line giving the source address. */
+#include <dlfcn.h>
 #include <limits.h>
 #include <md4c.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -379,6 +382,28 @@ static const char *as_string(buf_t *b, span_t v)
 	return b->len ? b->p : NULL;
 }
 
+/* md4c is opened on the first Markdown document, not when the program
+ * starts: a search, and an index run over other formats, never load it (a
+ * shared library costs every process its mapping and relocations). */
+#define MD4C_SONAME "libmd4c.so.0"
+
+typedef int (*md_parse_fn)(const MD_CHAR *text, MD_SIZE size, const MD_PARSER *parser,
+			   void *userdata);
+
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static md_parse_fn md_parse_ptr;
+static char md_why[256];
+
+static void md_load(void)
+{
+	void *h = dlopen(MD4C_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *f = h ? dlsym(h, "md_parse") : NULL;
+	if (f)
+		memcpy(&md_parse_ptr, &f, sizeof f); /* a data pointer to a function's */
+	else
+		snprintf(md_why, sizeof md_why, "cannot load the Markdown parser: %s", dlerror());
+}
+
 parse_result_t parse_markdown(const parse_input_t *in, ldoc_emit_fn emit, const char **reason)
 {
 	const char *dummy;
@@ -391,6 +416,12 @@ parse_result_t parse_markdown(const parse_input_t *in, ldoc_emit_fn emit, const 
 	fm_init(&fm);
 	parse_result_t rc = PARSE_OK;
 
+	pthread_once(&md_once, md_load);
+	if (!md_parse_ptr) {
+		rc = PARSE_FAILED;
+		*reason = md_why;
+		goto out;
+	}
 	enc_result_t er = enc_to_utf8(in->data, in->len, NULL, &src);
 	if (er == ENC_BINARY) {
 		rc = PARSE_BINARY;
@@ -415,7 +446,7 @@ parse_result_t parse_markdown(const parse_input_t *in, ldoc_emit_fn emit, const 
 		.leave_span = leave_span,
 		.text = text,
 	};
-	int md = md_parse(src.p ? src.p + body : "", (MD_SIZE)(src.len - body), &parser, &r);
+	int md = md_parse_ptr(src.p ? src.p + body : "", (MD_SIZE)(src.len - body), &parser, &r);
 	if (md != 0 || r.out.oom || r.title.oom || url.oom || fm_oom(&fm)) {
 		rc = PARSE_NOMEM;
 		*reason = "out of memory";
