@@ -398,10 +398,13 @@ static void md_load(void)
 {
 	void *h = dlopen(MD4C_SONAME, RTLD_NOW | RTLD_LOCAL);
 	void *f = h ? dlsym(h, "md_parse") : NULL;
-	if (f)
+	if (f) {
 		memcpy(&md_parse_ptr, &f, sizeof f); /* a data pointer to a function's */
-	else
-		snprintf(md_why, sizeof md_why, "cannot load the Markdown parser: %s", dlerror());
+	} else {
+		const char *e = dlerror();
+		snprintf(md_why, sizeof md_why, "cannot load the Markdown parser: %s",
+			 e ? e : MD4C_SONAME);
+	}
 }
 
 parse_result_t parse_markdown(const parse_input_t *in, ldoc_emit_fn emit, const char **reason)
