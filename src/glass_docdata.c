@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -55,38 +56,48 @@ static void pack(buf_t *b, unsigned long long v)
 	buf_addc(b, (char)v);
 }
 
-/* The span [*at, *end) of table TABLE's compress_min in the version file
- * V[0, n), and its value. Returns 0, -1 when V is not laid out so. */
-static int find_compress_min(const unsigned char *v, size_t n, unsigned table, size_t *at,
-			     size_t *end, unsigned long long *value)
+/* Where things are in a version file: the revision, and for each table up
+ * to docdata its root info (root, level and flags, entries, block size /
+ * 2048, compress_min, the free list as a length-prefixed string) and, inside
+ * it, its compress_min. Offsets into the file. */
+typedef struct {
+	size_t rev_at, rev_end;
+	unsigned long long rev;
+	size_t root_at, root_end; /* docdata's root info */
+	size_t cm_at, cm_end;     /* its compress_min */
+	unsigned long long cm, entries;
+} layout_t;
+
+/* Lay out the version file V[0, n); 0, -1 when it is not laid out so. */
+static int parse_version(const unsigned char *v, size_t n, layout_t *l)
 {
 	if (n < sizeof MAGIC + 16 || memcmp(v, MAGIC, sizeof MAGIC) != 0)
 		return -1;
 	const unsigned char *p = v + sizeof MAGIC + 16, *e = v + n; /* the uuid */
 	unsigned long long x;
-	if (unpack(&p, e, &x)) /* revision */
+	l->rev_at = (size_t)(p - v);
+	if (unpack(&p, e, &l->rev))
 		return -1;
-	for (unsigned t = 0; t <= table; t++) {
-		/* root, level and flags, entries, block size / 2048 */
-		for (int i = 0; i < 4; i++)
+	l->rev_end = (size_t)(p - v);
+	for (unsigned t = 0; t <= TABLE_DOCDATA; t++) {
+		l->root_at = (size_t)(p - v);
+		for (int i = 0; i < 4; i++) {
 			if (unpack(&p, e, &x))
 				return -1;
-		const unsigned char *cm = p;
-		if (unpack(&p, e, &x))
-			return -1;
-		if (t == table) {
-			*at = (size_t)(cm - v);
-			*end = (size_t)(p - v);
-			*value = x;
-			return 0;
+			if (i == 2)
+				l->entries = x;
 		}
-		/* the free list, a length-prefixed string */
+		l->cm_at = (size_t)(p - v);
+		if (unpack(&p, e, &l->cm))
+			return -1;
+		l->cm_end = (size_t)(p - v);
 		unsigned long long len;
 		if (unpack(&p, e, &len) || len > (unsigned long long)(e - p))
 			return -1;
 		p += len;
+		l->root_end = (size_t)(p - v);
 	}
-	return -1;
+	return 0;
 }
 
 static int read_all(const char *path, buf_t *b)
@@ -131,26 +142,24 @@ int glass_docdata_raw(const char *dbdir)
 	buf_printf(&path, "%s/iamglass", dbdir);
 	buf_printf(&tmp, "%s/iamglass.lode-tmp", dbdir);
 	int rc = -1;
-	size_t at, end;
-	unsigned long long cm;
+	layout_t l;
 	if (path.oom || tmp.oom) {
 		errno = ENOMEM;
 		goto done;
 	}
 	if (read_all(path.p, &v))
 		goto done;
-	if (v.len >= VERSION_MAX ||
-	    find_compress_min((const unsigned char *)v.p, v.len, TABLE_DOCDATA, &at, &end, &cm)) {
+	if (v.len >= VERSION_MAX || parse_version((const unsigned char *)v.p, v.len, &l)) {
 		rc = 1;
 		goto done;
 	}
-	if (cm == RAW_MIN) {
+	if (l.cm == RAW_MIN) {
 		rc = 0;
 		goto done;
 	}
-	buf_add(&out, v.p, at);
+	buf_add(&out, v.p, l.cm_at);
 	pack(&out, RAW_MIN);
-	buf_add(&out, v.p + end, v.len - end);
+	buf_add(&out, v.p + l.cm_end, v.len - l.cm_end);
 	if (out.oom) {
 		errno = ENOMEM;
 		goto done;
@@ -161,5 +170,76 @@ done:
 	buf_free(&tmp);
 	buf_free(&v);
 	buf_free(&out);
+	return rc;
+}
+
+/* The version file of DIR into V: 0, 1 when it is not laid out as glass's
+ * (L unset), -1 with errno when it cannot be read. */
+static int read_version(const char *dir, buf_t *v, layout_t *l)
+{
+	buf_t path = BUF_INIT;
+	buf_printf(&path, "%s/iamglass", dir);
+	int rc = path.oom ? (errno = ENOMEM, -1) : read_all(path.p, v);
+	if (rc == 0 && (v->len >= VERSION_MAX || parse_version((const unsigned char *)v->p, v->len, l)))
+		rc = 1;
+	buf_free(&path);
+	return rc;
+}
+
+int glass_docdata_take(const char *from, const char *to)
+{
+	buf_t vf = BUF_INIT, vt = BUF_INIT, out = BUF_INIT;
+	buf_t src = BUF_INIT, dst = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT;
+	layout_t lf, lt;
+	int rc = read_version(from, &vf, &lf);
+	if (rc == 0)
+		rc = read_version(to, &vt, &lt);
+	if (rc != 0)
+		goto done;
+	buf_printf(&src, "%s/docdata.glass", from);
+	buf_printf(&dst, "%s/docdata.glass", to);
+	buf_printf(&path, "%s/iamglass", to);
+	buf_printf(&tmp, "%s/iamglass.lode-tmp", to);
+	if (src.oom || dst.oom || path.oom || tmp.oom) {
+		errno = ENOMEM;
+		rc = -1;
+		goto done;
+	}
+	/* TO must have no document data of its own */
+	struct stat st;
+	if (lt.entries != 0 || lstat(dst.p, &st) == 0 || errno != ENOENT) {
+		rc = 1;
+		goto done;
+	}
+	/* TO's revision, FROM's root info for docdata; the table's blocks carry
+	 * revisions up to FROM's, which a reader refuses above its own */
+	buf_add(&out, vt.p, lt.rev_at);
+	pack(&out, lt.rev > lf.rev ? lt.rev : lf.rev);
+	buf_add(&out, vt.p + lt.rev_end, lt.root_at - lt.rev_end);
+	buf_add(&out, vf.p + lf.root_at, lf.root_end - lf.root_at);
+	buf_add(&out, vt.p + lt.root_end, vt.len - lt.root_end);
+	if (out.oom) {
+		errno = ENOMEM;
+		rc = -1;
+		goto done;
+	}
+	if (link(src.p, dst.p) != 0) {
+		rc = -1;
+		goto done;
+	}
+	rc = write_replace(path.p, tmp.p, &out);
+	if (rc != 0) {
+		int e = errno;
+		unlink(dst.p);
+		errno = e;
+	}
+done:
+	buf_free(&vf);
+	buf_free(&vt);
+	buf_free(&out);
+	buf_free(&src);
+	buf_free(&dst);
+	buf_free(&path);
+	buf_free(&tmp);
 	return rc;
 }

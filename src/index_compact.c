@@ -9,9 +9,12 @@
  * writer is reopened on the compacted segments. A crash at any point leaves
  * every segment whole: old or compacted. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "glass_docdata.h"
 #include "index_impl.h"
@@ -23,9 +26,95 @@ typedef struct {
 	char *em;
 } cjob_t;
 
+/* Into the empty directory SHADOW: hard links to SEG's tables but docdata,
+ * and a copy of its version file. 0, -1 when a file cannot be linked or
+ * copied (or SEG has no docdata table to leave out). */
+static int shadow_tables(const char *seg, const char *shadow)
+{
+	static const char *const names[] = { "postlist.glass", "termlist.glass", "position.glass",
+					     "spelling.glass", "synonym.glass" };
+	buf_t a = BUF_INIT, b = BUF_INIT;
+	int rc = 0;
+	buf_printf(&a, "%s/docdata.glass", seg);
+	if (a.oom || access(a.p, F_OK) != 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof *names; i++) {
+		buf_reset(&a);
+		buf_reset(&b);
+		buf_printf(&a, "%s/%s", seg, names[i]);
+		buf_printf(&b, "%s/%s", shadow, names[i]);
+		if (a.oom || b.oom || (link(a.p, b.p) != 0 && errno != ENOENT))
+			rc = -1;
+	}
+	/* the version file is copied: Xapian replaces it at a commit */
+	char v[1024];
+	ssize_t n = -1;
+	buf_reset(&a);
+	buf_reset(&b);
+	buf_printf(&a, "%s/iamglass", seg);
+	buf_printf(&b, "%s/iamglass", shadow);
+	int in = rc == 0 && !a.oom ? open(a.p, O_RDONLY | O_CLOEXEC) : -1;
+	if (in >= 0) {
+		n = read(in, v, sizeof v);
+		close(in);
+	}
+	int out = n > 0 && n < (ssize_t)sizeof v && !b.oom
+			  ? open(b.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)
+			  : -1;
+	if (out < 0 || write(out, v, (size_t)n) != n)
+		rc = -1;
+	if (out >= 0)
+		close(out);
+	buf_free(&a);
+	buf_free(&b);
+	return rc;
+}
+
+/* Xapian's compactor rewrites every table. The document data it would only
+ * copy: lode adds records in docid order, so that table's blocks are full
+ * already (compaction takes 2% off it), and each record, deflated by lode,
+ * is deflated again in vain first (glass_compact.cc gives the copy Xapian's
+ * default compress_min) - half of the compaction's time. So the compactor
+ * is given the segment less that table (a directory of hard links), and the
+ * table is then linked into the compacted copy (glass_docdata_take). The
+ * segment itself is not touched. 0 when done; -1 when some step could not
+ * be (no hard links on this file system, a version file laid out
+ * otherwise...): C->tmp is then left empty, for the whole compaction. */
+static int compact_keep_docdata(cjob_t *c)
+{
+	char *shadow = segments_mktemp(c->seg);
+	if (!shadow)
+		return -1;
+	int rc = shadow_tables(c->seg, shadow);
+	if (rc == 0) {
+		const char *src[1] = { shadow };
+		c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
+		rc = c->xs == XAP_OK ? glass_docdata_take(c->seg, c->tmp) : -1;
+	}
+	segments_rmtree(shadow);
+	free(shadow);
+	if (rc != 0) {
+		free(c->em);
+		c->em = NULL;
+		c->xs = XAP_OK;
+		segments_rmtree(c->tmp);
+		if (mkdir(c->tmp, 0777) != 0)
+			return 1;
+	}
+	return rc;
+}
+
 static void *compact_one(void *arg)
 {
 	cjob_t *c = arg;
+	int k = compact_keep_docdata(c);
+	if (k == 0)
+		return NULL;
+	if (k > 0) { /* its directory could not be made again */
+		c->xs = XAP_ENGINE;
+		c->em = strdup(strerror(errno));
+		return NULL;
+	}
 	const char *src[1] = { c->seg };
 	c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
 	/* the compactor makes its tables anew: the copy too stores records raw */

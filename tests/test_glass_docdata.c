@@ -1,6 +1,7 @@
 /* test_glass_docdata.c - a glass database set to store document data raw
  * stores it so, and still works; files that are not glass are left alone;
- * the databases lode creates (plain, segmented) are set so from the start. */
+ * the databases lode creates (plain, segmented) are set so from the start; a
+ * compacted copy made without its document data takes the original's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "glass_docdata.h"
 #include "lode.h"
@@ -175,12 +178,131 @@ static void test_lode_creates_raw(void **state)
 	free(tmp);
 }
 
+/* A document of RUN bytes of C added to DIR (created when CREATE). */
+static void add_doc(const char *dir, int create, char c)
+{
+	xap_db_t *db = NULL;
+	assert_int_equal(xap_db_open_write(dir, create ? XAP_DB_CREATE : XAP_DB_OPEN, 0, &db, NULL),
+			 XAP_OK);
+	xap_doc_t *doc = NULL;
+	assert_int_equal(xap_doc_new(&doc), XAP_OK);
+	char data[RUN];
+	memset(data, c, sizeof data);
+	assert_int_equal(xap_doc_set_data(doc, data, sizeof data), XAP_OK);
+	assert_int_equal(xap_doc_add_posting(doc, "word", 4, 1, 1), XAP_OK);
+	unsigned id;
+	assert_int_equal(xap_db_add_doc(db, doc, &id), XAP_OK);
+	assert_int_equal(xap_db_commit(db), XAP_OK);
+	xap_doc_destroy(doc);
+	xap_db_destroy(db);
+}
+
+/* DIR holds N documents, document D's data RUN bytes of WANT[D - 1] (0: no
+ * such document), and Xapian's check finds nothing wrong. */
+static void assert_docs(const char *dir, const char *want)
+{
+	size_t errors = 99;
+	assert_int_equal(xap_db_check(dir, &errors, NULL), XAP_OK);
+	assert_int_equal(errors, 0);
+	xap_db_t *db = NULL;
+	assert_int_equal(xap_db_open_read(dir, &db, NULL), XAP_OK);
+	unsigned n = 0, live = 0;
+	assert_int_equal(xap_db_doc_count(db, &n), XAP_OK);
+	for (size_t d = 0; want[d]; d++) {
+		if (want[d] == '-')
+			continue;
+		live++;
+		xap_doc_t *doc = NULL;
+		assert_int_equal(xap_db_get_doc(db, (unsigned)d + 1, &doc), XAP_OK);
+		const char *data;
+		size_t len;
+		assert_int_equal(xap_doc_get_data(doc, &data, &len), XAP_OK);
+		assert_int_equal(len, RUN);
+		assert_true(data[0] == want[d] && data[RUN - 1] == want[d]);
+		xap_doc_destroy(doc);
+	}
+	assert_int_equal(n, live);
+	xap_db_destroy(db);
+}
+
+/* A copy of SRC less its document data, compacted into DEST, takes SRC's
+ * document data back: every record reads as before, Xapian's check passes,
+ * and the copy takes updates. */
+static void test_take(void **state)
+{
+	(void)state;
+	char *tmp = tu_mkdtemp();
+	char *src = tu_path(tmp, "src"), *shadow = tu_path(tmp, "shadow"),
+	     *dest = tu_path(tmp, "dest");
+	add_doc(src, 1, 'a');
+	assert_int_equal(glass_docdata_raw(src), 0);
+	add_doc(src, 0, 'b');
+	add_doc(src, 0, 'c'); /* three commits: revisions the copy must reach */
+	/* the compactor's input: every file but the document data */
+	assert_int_equal(mkdir(shadow, 0777), 0);
+	static const char *const files[] = { "iamglass", "postlist.glass", "termlist.glass",
+					     "position.glass" };
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char *from = tu_path(src, files[i]);
+		size_t n;
+		char *b = slurp(from, &n);
+		assert_non_null(b);
+		free(tu_write(shadow, files[i], b, n));
+		free(b);
+		free(from);
+	}
+	const char *in[1] = { shadow };
+	assert_int_equal(xap_compact(in, 1, dest, 0, NULL), XAP_OK);
+	char *dd = tu_path(dest, "docdata.glass");
+	assert_int_not_equal(access(dd, F_OK), 0); /* none of its own */
+	assert_int_equal(glass_docdata_take(src, dest), 0);
+	assert_int_equal(access(dd, F_OK), 0);
+	assert_docs(dest, "abc");
+	assert_docs(src, "abc"); /* the source is as it was */
+	/* its records are stored raw, as the source's were */
+	assert_set_already(dest);
+	/* updates (the table is now the copy's: the source is left unused, as
+	 * lode removes it): a new document, one deleted, then read again */
+	add_doc(dest, 0, 'd');
+	xap_db_t *db = NULL;
+	assert_int_equal(xap_db_open_write(dest, XAP_DB_OPEN, 0, &db, NULL), XAP_OK);
+	assert_int_equal(xap_db_delete_doc(db, 1), XAP_OK);
+	assert_int_equal(xap_db_commit(db), XAP_OK);
+	xap_db_destroy(db);
+	assert_docs(dest, "-bcd");
+	/* a copy with document data of its own is left alone */
+	char *v = tu_path(dest, "iamglass");
+	size_t l1, l2;
+	char *before = slurp(v, &l1);
+	assert_int_equal(glass_docdata_take(src, dest), 1);
+	char *after = slurp(v, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(before, after, l1);
+	free(before);
+	free(after);
+	free(v);
+	/* not glass: left alone */
+	char *other = tu_path(tmp, "other");
+	assert_int_equal(mkdir(other, 0777), 0);
+	free(tu_write(other, "iamglass", "not a version file", 18));
+	assert_int_equal(glass_docdata_take(other, dest), 1);
+	assert_docs(dest, "-bcd");
+	free(other);
+	free(dd);
+	tu_rmtree(tmp);
+	free(src);
+	free(shadow);
+	free(dest);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_after),
 		cmocka_unit_test(test_not_glass),
 		cmocka_unit_test(test_lode_creates_raw),
+		cmocka_unit_test(test_take),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
