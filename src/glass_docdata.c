@@ -15,7 +15,15 @@
  * value for its docdata table before any writer opens it, so no tag is ever
  * compressed; nothing else in the file changes, and Xapian reads such a
  * file as it reads its own (it only compares tag lengths with the value).
- * Anything else in the file than this layout leaves it alone. */
+ * Anything else in the file than this layout leaves it alone.
+ *
+ * Xapian's compactor gives the tables it writes the default value, so it
+ * would try, in vain, to deflate every record again while copying it. The
+ * records need no compacting (added in docid order, their blocks are full),
+ * so index_compact.c compacts a segment less its docdata table and then
+ * hands the table over as it is: glass_docdata_take links the file into the
+ * copy and puts its root info (the same fields) into the copy's version
+ * file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
