@@ -79,7 +79,8 @@ static int shadow_tables(const char *seg, const char *shadow)
  * table is then linked into the compacted copy (glass_docdata_take). The
  * segment itself is not touched. 0 when done; -1 when some step could not
  * be (no hard links on this file system, a version file laid out
- * otherwise...): C->tmp is then left empty, for the whole compaction. */
+ * otherwise...): C->tmp is then left empty, for the whole compaction; 1
+ * when C->tmp could not be made again (errno). */
 static int compact_keep_docdata(cjob_t *c)
 {
 	char *shadow = segments_mktemp(c->seg);
@@ -93,15 +94,13 @@ static int compact_keep_docdata(cjob_t *c)
 	}
 	segments_rmtree(shadow);
 	free(shadow);
-	if (rc != 0) {
-		free(c->em);
-		c->em = NULL;
-		c->xs = XAP_OK;
-		segments_rmtree(c->tmp);
-		if (mkdir(c->tmp, 0777) != 0)
-			return 1;
-	}
-	return rc;
+	if (rc == 0)
+		return 0;
+	free(c->em);
+	c->em = NULL;
+	c->xs = XAP_OK;
+	segments_rmtree(c->tmp);
+	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
 }
 
 static void *compact_one(void *arg)
