@@ -36,8 +36,8 @@ static char *slurp(const char *path, size_t *len)
 	return b;
 }
 
-/* A database at DIR with one document whose data is RUN bytes 'a'. */
-static void add_run(const char *dir, int create)
+/* A document of RUN bytes of C added to DIR (created when CREATE). */
+static void add_doc(const char *dir, int create, char c)
 {
 	xap_db_t *db = NULL;
 	assert_int_equal(xap_db_open_write(dir, create ? XAP_DB_CREATE : XAP_DB_OPEN, 0, &db, NULL),
@@ -45,8 +45,9 @@ static void add_run(const char *dir, int create)
 	xap_doc_t *doc = NULL;
 	assert_int_equal(xap_doc_new(&doc), XAP_OK);
 	char data[RUN];
-	memset(data, 'a', sizeof data);
+	memset(data, c, sizeof data);
 	assert_int_equal(xap_doc_set_data(doc, data, sizeof data), XAP_OK);
+	assert_int_equal(xap_doc_add_posting(doc, "word", 4, 1, 1), XAP_OK);
 	unsigned id;
 	assert_int_equal(xap_db_add_doc(db, doc, &id), XAP_OK);
 	assert_int_equal(xap_db_commit(db), XAP_OK);
@@ -69,20 +70,34 @@ static int stored_raw(const char *dir)
 	return found;
 }
 
+/* DB's version file (*LEN bytes), to compare with later. */
+static char *version_of(const char *db, size_t *len)
+{
+	char *v = tu_path(db, "iamglass");
+	char *b = slurp(v, len);
+	assert_non_null(b);
+	free(v);
+	return b;
+}
+
+/* DB's version file is still BEFORE (LEN bytes), which is freed. */
+static void assert_version_kept(const char *db, char *before, size_t len)
+{
+	size_t n;
+	char *after = version_of(db, &n);
+	assert_int_equal(n, len);
+	assert_memory_equal(before, after, len);
+	free(before);
+	free(after);
+}
+
 /* DB is set to store data raw already: setting it again changes nothing. */
 static void assert_set_already(const char *db)
 {
-	char *v = tu_path(db, "iamglass");
-	size_t l1, l2;
-	char *before = slurp(v, &l1);
-	assert_non_null(before);
+	size_t len;
+	char *before = version_of(db, &len);
 	assert_int_equal(glass_docdata_raw(db), 0);
-	char *after = slurp(v, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	free(before);
-	free(after);
-	free(v);
+	assert_version_kept(db, before, len);
 }
 
 static void test_raw_after(void **state)
@@ -91,15 +106,15 @@ static void test_raw_after(void **state)
 	char *tmp = tu_mkdtemp();
 	char *plain = tu_path(tmp, "plain"), *raw = tu_path(tmp, "raw");
 	/* Xapian's way: compressed */
-	add_run(plain, 1);
+	add_doc(plain, 1, 'a');
 	assert_false(stored_raw(plain));
 	/* set before the first document: raw, and read back whole */
 	xap_db_t *db = NULL;
 	assert_int_equal(xap_db_open_write(raw, XAP_DB_CREATE, 0, &db, NULL), XAP_OK);
 	xap_db_destroy(db);
 	assert_int_equal(glass_docdata_raw(raw), 0);
-	add_run(raw, 0);
-	add_run(raw, 0); /* a second writer keeps the setting */
+	add_doc(raw, 0, 'a');
+	add_doc(raw, 0, 'a'); /* a second writer keeps the setting */
 	assert_true(stored_raw(raw));
 	assert_int_equal(xap_db_open_read(raw, &db, NULL), XAP_OK);
 	unsigned n = 0;
@@ -178,25 +193,6 @@ static void test_lode_creates_raw(void **state)
 	free(tmp);
 }
 
-/* A document of RUN bytes of C added to DIR (created when CREATE). */
-static void add_doc(const char *dir, int create, char c)
-{
-	xap_db_t *db = NULL;
-	assert_int_equal(xap_db_open_write(dir, create ? XAP_DB_CREATE : XAP_DB_OPEN, 0, &db, NULL),
-			 XAP_OK);
-	xap_doc_t *doc = NULL;
-	assert_int_equal(xap_doc_new(&doc), XAP_OK);
-	char data[RUN];
-	memset(data, c, sizeof data);
-	assert_int_equal(xap_doc_set_data(doc, data, sizeof data), XAP_OK);
-	assert_int_equal(xap_doc_add_posting(doc, "word", 4, 1, 1), XAP_OK);
-	unsigned id;
-	assert_int_equal(xap_db_add_doc(db, doc, &id), XAP_OK);
-	assert_int_equal(xap_db_commit(db), XAP_OK);
-	xap_doc_destroy(doc);
-	xap_db_destroy(db);
-}
-
 /* DIR holds N documents, document D's data RUN bytes of WANT[D - 1] (0: no
  * such document), and Xapian's check finds nothing wrong. */
 static void assert_docs(const char *dir, const char *want)
@@ -271,16 +267,10 @@ static void test_take(void **state)
 	xap_db_destroy(db);
 	assert_docs(dest, "-bcd");
 	/* a copy with document data of its own is left alone */
-	char *v = tu_path(dest, "iamglass");
-	size_t l1, l2;
-	char *before = slurp(v, &l1);
+	size_t len;
+	char *before = version_of(dest, &len);
 	assert_int_equal(glass_docdata_take(src, dest), 1);
-	char *after = slurp(v, &l2);
-	assert_int_equal(l1, l2);
-	assert_memory_equal(before, after, l1);
-	free(before);
-	free(after);
-	free(v);
+	assert_version_kept(dest, before, len);
 	/* not glass: left alone */
 	char *other = tu_path(tmp, "other");
 	assert_int_equal(mkdir(other, 0777), 0);
