@@ -144,43 +144,6 @@ static int write_replace(const char *path, const char *tmp, const buf_t *b)
 	return -1;
 }
 
-int glass_docdata_raw(const char *dbdir)
-{
-	buf_t path = BUF_INIT, tmp = BUF_INIT, v = BUF_INIT, out = BUF_INIT;
-	buf_printf(&path, "%s/iamglass", dbdir);
-	buf_printf(&tmp, "%s/iamglass.lode-tmp", dbdir);
-	int rc = -1;
-	layout_t l;
-	if (path.oom || tmp.oom) {
-		errno = ENOMEM;
-		goto done;
-	}
-	if (read_all(path.p, &v))
-		goto done;
-	if (v.len >= VERSION_MAX || parse_version((const unsigned char *)v.p, v.len, &l)) {
-		rc = 1;
-		goto done;
-	}
-	if (l.cm == RAW_MIN) {
-		rc = 0;
-		goto done;
-	}
-	buf_add(&out, v.p, l.cm_at);
-	pack(&out, RAW_MIN);
-	buf_add(&out, v.p + l.cm_end, v.len - l.cm_end);
-	if (out.oom) {
-		errno = ENOMEM;
-		goto done;
-	}
-	rc = write_replace(path.p, tmp.p, &out);
-done:
-	buf_free(&path);
-	buf_free(&tmp);
-	buf_free(&v);
-	buf_free(&out);
-	return rc;
-}
-
 /* The version file of DIR into V: 0, 1 when it is not laid out as glass's
  * (L unset), -1 with errno when it cannot be read. */
 static int read_version(const char *dir, buf_t *v, layout_t *l)
@@ -194,10 +157,52 @@ static int read_version(const char *dir, buf_t *v, layout_t *l)
 	return rc;
 }
 
+/* V (unless out of memory) as DIR's version file, in one step: 0, -1 with
+ * errno. */
+static int write_version(const char *dir, const buf_t *v)
+{
+	if (v->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	buf_t path = BUF_INIT, tmp = BUF_INIT;
+	buf_printf(&path, "%s/iamglass", dir);
+	buf_printf(&tmp, "%s/iamglass.lode-tmp", dir);
+	int rc = path.oom || tmp.oom ? (errno = ENOMEM, -1) : write_replace(path.p, tmp.p, v);
+	buf_free(&path);
+	buf_free(&tmp);
+	return rc;
+}
+
+int glass_docdata_raw(const char *dbdir)
+{
+	buf_t v = BUF_INIT, out = BUF_INIT;
+	layout_t l;
+	int rc = read_version(dbdir, &v, &l);
+	if (rc == 0 && l.cm != RAW_MIN) {
+		buf_add(&out, v.p, l.cm_at);
+		pack(&out, RAW_MIN);
+		buf_add(&out, v.p + l.cm_end, v.len - l.cm_end);
+		rc = write_version(dbdir, &out);
+	}
+	buf_free(&v);
+	buf_free(&out);
+	return rc;
+}
+
+xap_status_t glass_compact(const char *const *srcs, size_t n, const char *dest, int multipass,
+			   char **errmsg)
+{
+	xap_status_t xs = xap_compact(srcs, n, dest, multipass, errmsg);
+	if (xs == XAP_OK)
+		glass_docdata_raw(dest);
+	return xs;
+}
+
 int glass_docdata_take(const char *from, const char *to)
 {
 	buf_t vf = BUF_INIT, vt = BUF_INIT, out = BUF_INIT;
-	buf_t src = BUF_INIT, dst = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT;
+	buf_t src = BUF_INIT, dst = BUF_INIT;
 	layout_t lf, lt;
 	int rc = read_version(from, &vf, &lf);
 	if (rc == 0)
@@ -206,9 +211,7 @@ int glass_docdata_take(const char *from, const char *to)
 		goto done;
 	buf_printf(&src, "%s/docdata.glass", from);
 	buf_printf(&dst, "%s/docdata.glass", to);
-	buf_printf(&path, "%s/iamglass", to);
-	buf_printf(&tmp, "%s/iamglass.lode-tmp", to);
-	if (src.oom || dst.oom || path.oom || tmp.oom) {
+	if (src.oom || dst.oom) {
 		errno = ENOMEM;
 		rc = -1;
 		goto done;
@@ -235,7 +238,7 @@ int glass_docdata_take(const char *from, const char *to)
 		rc = -1;
 		goto done;
 	}
-	rc = write_replace(path.p, tmp.p, &out);
+	rc = write_version(to, &out);
 	if (rc != 0) {
 		int e = errno;
 		unlink(dst.p);
@@ -247,7 +250,5 @@ done:
 	buf_free(&out);
 	buf_free(&src);
 	buf_free(&dst);
-	buf_free(&path);
-	buf_free(&tmp);
 	return rc;
 }

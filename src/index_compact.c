@@ -9,7 +9,6 @@
  * writer is reopened on the compacted segments. A crash at any point leaves
  * every segment whole: old or compacted. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,45 +25,30 @@ typedef struct {
 	char *em;
 } cjob_t;
 
-/* Into the empty directory SHADOW: hard links to SEG's tables but docdata,
- * and a copy of its version file. 0, -1 when a file cannot be linked or
- * copied (or SEG has no docdata table to leave out). */
+/* Into the empty directory SHADOW: hard links to SEG's version file and
+ * tables but docdata (the compactor only reads them). 0, -1 when one cannot
+ * be linked (or SEG has no docdata table to leave out). */
 static int shadow_tables(const char *seg, const char *shadow)
 {
-	static const char *const names[] = { "postlist.glass", "termlist.glass", "position.glass",
-					     "spelling.glass", "synonym.glass" };
+	static const struct {
+		const char *name;
+		int optional;
+	} files[] = { { "iamglass", 0 },       { "postlist.glass", 1 }, { "termlist.glass", 1 },
+		      { "position.glass", 1 }, { "spelling.glass", 1 }, { "synonym.glass", 1 } };
 	buf_t a = BUF_INIT, b = BUF_INIT;
 	int rc = 0;
 	buf_printf(&a, "%s/docdata.glass", seg);
 	if (a.oom || access(a.p, F_OK) != 0)
 		rc = -1;
-	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof *names; i++) {
+	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof *files; i++) {
 		buf_reset(&a);
 		buf_reset(&b);
-		buf_printf(&a, "%s/%s", seg, names[i]);
-		buf_printf(&b, "%s/%s", shadow, names[i]);
-		if (a.oom || b.oom || (link(a.p, b.p) != 0 && errno != ENOENT))
+		buf_printf(&a, "%s/%s", seg, files[i].name);
+		buf_printf(&b, "%s/%s", shadow, files[i].name);
+		if (a.oom || b.oom ||
+		    (link(a.p, b.p) != 0 && !(files[i].optional && errno == ENOENT)))
 			rc = -1;
 	}
-	/* the version file is copied: Xapian replaces it at a commit */
-	char v[1024];
-	ssize_t n = -1;
-	buf_reset(&a);
-	buf_reset(&b);
-	buf_printf(&a, "%s/iamglass", seg);
-	buf_printf(&b, "%s/iamglass", shadow);
-	int in = rc == 0 && !a.oom ? open(a.p, O_RDONLY | O_CLOEXEC) : -1;
-	if (in >= 0) {
-		n = read(in, v, sizeof v);
-		close(in);
-	}
-	int out = n > 0 && n < (ssize_t)sizeof v && !b.oom
-			  ? open(b.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)
-			  : -1;
-	if (out < 0 || write(out, v, (size_t)n) != n)
-		rc = -1;
-	if (out >= 0)
-		close(out);
 	buf_free(&a);
 	buf_free(&b);
 	return rc;
@@ -115,10 +99,7 @@ static void *compact_one(void *arg)
 		return NULL;
 	}
 	const char *src[1] = { c->seg };
-	c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
-	/* the compactor makes its tables anew: the copy too stores records raw */
-	if (c->xs == XAP_OK)
-		glass_docdata_raw(c->tmp);
+	c->xs = glass_compact(src, 1, c->tmp, 0, &c->em);
 	return NULL;
 }
 

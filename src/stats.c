@@ -346,7 +346,7 @@ lode_status_t lode_compact(const char *const *srcs, size_t n, const char *dest, 
 	if (errmsg)
 		*errmsg = NULL;
 	char *em = NULL;
-	xap_status_t xs = xap_compact(srcs, n, dest, 1, &em);
+	xap_status_t xs = glass_compact(srcs, n, dest, 1, &em);
 	if (xs != XAP_OK) {
 		if (errmsg) {
 			buf_t b = BUF_INIT;
@@ -356,8 +356,5 @@ lode_status_t lode_compact(const char *const *srcs, size_t n, const char *dest, 
 		free(em);
 		return (lode_status_t)xs;
 	}
-	/* what is added to the copy later is stored as lode's own databases
-	 * store it (glass_docdata.c); a stub is left as it is */
-	glass_docdata_raw(dest);
 	return LODE_OK;
 }
