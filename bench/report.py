@@ -145,11 +145,9 @@ def build_results(raw, meta):
 
 def latency_row(raw, tool):
     """p50 and p95 (ms) over every timed run of every query of every round
-    (lat-TOOL.rN.json; lat-TOOL.json from a run without rounds)."""
-    paths = glob.glob(os.path.join(raw, "lat-%s.r*.json" % tool)) + \
-        glob.glob(os.path.join(raw, "lat-%s.json" % tool))
+    (lat-TOOL.rN.json)."""
     times, errors, queries = [], 0, set()
-    for path in sorted(paths):
+    for path in sorted(glob.glob(os.path.join(raw, "lat-%s.r*.json" % tool))):
         with open(path) as f:
             for res in json.load(f).get("results", []):
                 queries.add(res.get("command"))
@@ -208,9 +206,8 @@ def rerun_seconds(raw, tag=""):
     """Wall seconds of lode's update over the unchanged tree (the quickest
     round's), or None."""
     best = None
-    for path in glob.glob(os.path.join(raw, "rerun-%s*.time" % tag)):
-        if tag == "" and os.path.basename(path).startswith("rerun-scale-"):
-            continue
+    # rerun-<tag>r<round>.time: this corpus's rounds only (not rerun-scale-*)
+    for path in glob.glob(os.path.join(raw, "rerun-%sr[0-9]*.time" % tag)):
         try:
             with open(path) as f:
                 s = num(f.read().split()[-1])

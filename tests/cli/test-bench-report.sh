@@ -37,7 +37,7 @@ EOF
 } >"$R/build.tsv"
 echo 3.0 >"$R/rerun-r1.time"
 echo 0.1 >"$R/rerun-r2.time"
-echo 99 >"$R/rerun-scale-10mb-r1.time" # another corpus: not this one's
+echo 0.001 >"$R/rerun-scale-10mb-r1.time" # another corpus: not this one's
 # lat JSON: TOOL ROUND T1 T2 (seconds, the two runs of each of two queries)
 lat() {
   cat >"$R/lat-$1.r$2.json" <<EOF
