@@ -230,6 +230,10 @@ lode_status_t lode_results_hit(const lode_results_t *r, size_t i, lode_hit_t *hi
 const char *lode_results_literal(const lode_results_t *r);
 /* "Did you mean" query, or NULL. */
 const char *lode_results_suggestion(const lode_results_t *r);
+/* How the query was taken, when some of it was left out (words longer than
+ * any indexed term: a query of only such words matches nothing, with
+ * LODE_OK), or NULL. */
+const char *lode_results_note(const lode_results_t *r);
 void lode_results_free(lode_results_t *r);
 
 /* ------------------------------------------------------------------ eval */

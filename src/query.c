@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
 	size_t off, len; /* into qp_t.words */
 	int flags;
+	unsigned pos;    /* its position in the chunk: a word too long to be a term leaves a gap */
 } prim_t;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
 	buf_t words;      /* folded primary tokens of the word being turned into nodes */
 	prim_t *prim;
 	size_t nprim, capprim;
+	unsigned too_long; /* words left out: longer than a document's terms can be */
 } qp_t;
 
 /* How an operand joins its neighbours in a run of implicit-AND/OR operands. */
@@ -238,7 +240,7 @@ static int collect_primary(void *ctx, const char *tok, size_t toklen, size_t sta
 			   unsigned pos, int flags)
 {
 	qp_t *p = ctx;
-	(void)start, (void)end, (void)pos;
+	(void)start, (void)end;
 	if (flags & TOK_COLOCATED)
 		return 0; /* the primaries alone make the phrase the document indexed */
 	if (p->nprim == p->capprim) {
@@ -249,7 +251,7 @@ static int collect_primary(void *ctx, const char *tok, size_t toklen, size_t sta
 		p->prim = np;
 		p->capprim = cap;
 	}
-	p->prim[p->nprim++] = (prim_t){p->words.len, toklen, flags & (TOK_NUMBER | TOK_CJK)};
+	p->prim[p->nprim++] = (prim_t){p->words.len, toklen, flags & (TOK_NUMBER | TOK_CJK), pos};
 	return buf_add(&p->words, tok, toklen);
 }
 
@@ -326,6 +328,39 @@ static int parse_date(const char *s, size_t len, qnode_t *n)
 	return 0;
 }
 
+/* The primaries of a chunk in which a word too long to be indexed left a
+ * gap: the document has nothing at that position, so no phrase spans it.
+ * Each run of neighbours is a phrase (or a term), and all are required. */
+static int gapped_phrase(qp_t *p, qfield_t fld, qnode_t **out)
+{
+	nvec_t runs = {0};
+	for (size_t a = 0, b; a < p->nprim; a = b) {
+		for (b = a + 1; b < p->nprim && p->prim[b].pos == p->prim[b - 1].pos + 1; b++)
+			;
+		qnode_t *run = b - a == 1 ? prim_node(p, Q_TERM, fld, a) : node_new(p, Q_PHRASE, fld);
+		if (run && b - a > 1) {
+			nvec_t kids = {0};
+			for (size_t i = a; i < b && !p->oom; i++) {
+				qnode_t *k = prim_node(p, Q_TERM, fld, i);
+				if (k)
+					vec_push(p, &kids, k);
+			}
+			run->kids = kids.v;
+			run->nkids = kids.n;
+		}
+		if (run && p->oom) {
+			qnode_free(run);
+			run = NULL;
+		}
+		if (!run || vec_push(p, &runs, run)) {
+			vec_free(&runs);
+			return -1;
+		}
+	}
+	*out = combine(p, Q_AND, &runs);
+	return p->oom || !*out ? -1 : 0;
+}
+
 /* The node for one chunk of text S in field FLD: the tokens a document would
  * have made of it (TERM, PHRASE, a trailing WILDCARD), a FILTER of the whole
  * folded value, or a DATE. */
@@ -356,11 +391,15 @@ static int word_node(qp_t *p, qfield_t fld, const char *s, size_t len, int wildc
 
 	buf_reset(&p->words);
 	p->nprim = 0;
-	int rc = tok_run(s, len, 0, collect_primary, p, NULL);
+	unsigned npos = 0;
+	int rc = tok_run(s, len, 0, collect_primary, p, &npos);
 	if (rc || p->words.oom) {
 		p->oom = 1;
 		return -1;
 	}
+	/* a word too long to be a term still takes a position; it is no primary */
+	if (npos > p->nprim)
+		p->too_long += npos - (unsigned)p->nprim;
 	if (p->nprim == 0)
 		return 0;
 	if (p->nprim == 1 && !wildcard) {
@@ -369,6 +408,8 @@ static int word_node(qp_t *p, qfield_t fld, const char *s, size_t len, int wildc
 	}
 	/* Several tokens: the phrase they form; "war-t*": war AND t*. */
 	nvec_t kids = {0};
+	if (!wildcard && npos > p->nprim)
+		return gapped_phrase(p, fld, out);
 	size_t nterms = wildcard ? p->nprim - 1 : p->nprim;
 	for (size_t i = 0; i < p->nprim; i++) {
 		qnode_t *k = prim_node(p, i < nterms ? Q_TERM : Q_WILDCARD, fld, i);
@@ -657,7 +698,15 @@ static int parse_literal(qp_t *p, qnode_t **out)
 
 qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const char **err)
 {
+	return qry_parse_ex(q, len, flags, out, err, NULL);
+}
+
+qp_result_t qry_parse_ex(const char *q, size_t len, int flags, qnode_t **out, const char **err,
+			 unsigned *too_long)
+{
 	qp_t p = {0};
+	if (too_long)
+		*too_long = 0;
 	qnode_t *root = NULL;
 	int rc = 0;
 	*out = NULL;
@@ -680,6 +729,8 @@ qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const
 	}
 	free(p.prim);
 	buf_free(&p.words);
+	if (too_long && !p.oom && !rc)
+		*too_long = p.too_long;
 	if (p.oom) {
 		qnode_free(root);
 		return QP_NOMEM;

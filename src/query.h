@@ -81,6 +81,11 @@ enum {
 /* Parse Q (UTF-8; invalid bytes tolerated). On QP_OK *out is the tree (free
  * with qnode_free). On QP_SYNTAX *err is a static message. */
 qp_result_t qry_parse(const char *q, size_t len, int flags, qnode_t **out, const char **err);
+/* The same; *TOO_LONG (when not NULL) is set on QP_OK and QP_EMPTY to the
+ * number of words left out because they are longer than any term a document
+ * can have (TOK_MAX_LEN bytes folded: the indexer drops them too). */
+qp_result_t qry_parse_ex(const char *q, size_t len, int flags, qnode_t **out, const char **err,
+			 unsigned *too_long);
 void qnode_free(qnode_t *n);
 /* A readable, canonical dump for tests, malloc'd (NULL when out of memory):
  *   (AND (TERM war) (PHRASE war torn))   (OR (TERM title:solar) (WILDCARD sol))

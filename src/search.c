@@ -23,6 +23,7 @@
 #include "stem.h"
 #include "stopwords.h"
 #include "suggest.h"
+#include "tokenize.h"
 #include "xapian_c.h"
 
 #define RETRIES 8 /* a writer can overtake a reader several times in a row */
@@ -344,6 +345,7 @@ void lode_results_free(lode_results_t *r)
 		return;
 	results_free_hits(r);
 	free(r->suggestion);
+	free(r->note);
 	free(r);
 }
 
@@ -351,6 +353,7 @@ size_t lode_results_count(const lode_results_t *r) { return r ? r->n : 0; }
 uint64_t lode_results_total(const lode_results_t *r) { return r ? r->total : 0; }
 const char *lode_results_literal(const lode_results_t *r) { return r ? r->literal : NULL; }
 const char *lode_results_suggestion(const lode_results_t *r) { return r ? r->suggestion : NULL; }
+const char *lode_results_note(const lode_results_t *r) { return r ? r->note : NULL; }
 
 lode_status_t lode_results_hit(const lode_results_t *r, size_t i, lode_hit_t *hit)
 {
@@ -577,10 +580,24 @@ lode_status_t lode_search_run(lode_search_t *s, const char *query, const lode_qu
 	qnode_t *tree = NULL;
 	const char *perr = NULL;
 	size_t qlen = strlen(query);
-	qp_result_t pr = qry_parse(query, qlen, flags, &tree, &perr);
+	unsigned too_long = 0;
+	qp_result_t pr = qry_parse_ex(query, qlen, flags, &tree, &perr, &too_long);
 	if (pr == QP_SYNTAX) {
 		r->literal = perr ? perr : "syntax error";
-		pr = qry_parse(query, qlen, flags | QP_LITERAL, &tree, &perr);
+		pr = qry_parse_ex(query, qlen, flags | QP_LITERAL, &tree, &perr, &too_long);
+	}
+	if (too_long && (pr == QP_OK || pr == QP_EMPTY) &&
+	    asprintf(&r->note, "%u word%s longer than %d bytes left out of the query: words that "
+		     "long are not indexed", too_long, too_long > 1 ? "s" : "", TOK_MAX_LEN) < 0) {
+		r->note = NULL;
+		qnode_free(tree);
+		tree = NULL;
+		pr = QP_NOMEM;
+	}
+	if (pr == QP_EMPTY && too_long) {
+		/* a pasted hash or base64 line: nothing can match it, but it is no error */
+		*out = r;
+		return LODE_OK;
 	}
 	if (pr != QP_OK) {
 		lode_results_free(r);

@@ -55,5 +55,6 @@ struct lode_results {
 	uint64_t total;
 	const char *literal;      /* static: why the query ran literally */
 	char *suggestion;
+	char *note;               /* how the query was taken (words left out), or NULL */
 };
 #endif

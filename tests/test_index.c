@@ -147,6 +147,50 @@ static void test_open_fresh_is_searchable(void **state)
 	assert_int_equal(lode_index_close(w), LODE_OK);
 }
 
+/* What lode_results_note says of a query: the words it left out, longer
+ * than any indexed term; a query of only such words is no error. */
+static void test_note_long_words(void **state)
+{
+	struct fixture *f = *state;
+	lode_index_t *w = NULL;
+	char *em = NULL;
+	assert_int_equal(lode_index_open(f->idx, NULL, &w, &em), LODE_OK);
+	lode_search_t *s = NULL;
+	const char *src[] = { f->idx };
+	assert_int_equal(lode_search_open(src, 1, 0, &s, &em), LODE_OK);
+	const char *w70 = "0123456789012345678901234567890123456789012345678901234567890123456789";
+	char q[256];
+	static const struct {
+		const char *fmt;
+		lode_status_t st;
+		const char *note; /* its start, or NULL */
+	} t[] = {
+		{ "harbours", LODE_OK, NULL },
+		{ "%s", LODE_OK, "1 word longer than 64 bytes left out of the query" },
+		{ "harbours %s \"tides %s x\"", LODE_OK, "2 words longer than 64 bytes" },
+		{ "!!!", LODE_BAD_QUERY, NULL },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		snprintf(q, sizeof q, t[i].fmt, w70, w70);
+		lode_results_t *r = NULL;
+		assert_int_equal(lode_search_run(s, q, NULL, &r), t[i].st);
+		if (t[i].st != LODE_OK) {
+			assert_null(r);
+			continue;
+		}
+		assert_int_equal(lode_results_total(r), 0);
+		const char *note = lode_results_note(r);
+		if (!t[i].note)
+			assert_null(note);
+		else if (!note || strncmp(note, t[i].note, strlen(t[i].note)))
+			fail_msg("query %s: note %s, want %s...", t[i].fmt, note ? note : "NULL", t[i].note);
+		lode_results_free(r);
+	}
+	assert_null(lode_results_note(NULL));
+	lode_search_close(s);
+	assert_int_equal(lode_index_close(w), LODE_OK);
+}
+
 /* The stemming language of a new index: a table of what is asked and what
  * the index records (or the refusal). */
 static void test_open_lang(void **state)
@@ -450,6 +494,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_fresh_is_searchable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_note_long_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_lang, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),

@@ -320,6 +320,50 @@ static void test_empty(void **state)
 	assert_null(n);
 }
 
+/* A word longer than any term (TOK_MAX_LEN) is left out and counted, as the
+ * indexer drops it; the position it takes there splits a phrase, since the
+ * document has nothing at that position for a phrase to match. */
+#define W70 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define W64 "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+
+static void test_too_long(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *q;
+		int flags;
+		const char *want;
+		unsigned too_long;
+	} t[] = {
+		{W70, 0, "EMPTY", 1},
+		{W70 "*", 0, "EMPTY", 1},
+		{W70, QP_LITERAL, "EMPTY", 1},
+		{W64, 0, "(TERM " W64 ")", 0},
+		{"sha " W70 " follows", 0, "(AND (TERM sha) (TERM follows))", 1},
+		{"\"sha " W70 " follows here\"", 0, "(AND (TERM sha) (PHRASE follows here))", 1},
+		{"\"a b " W70 " " W70 " c\"", 0, "(AND (PHRASE a b) (TERM c))", 2},
+		{"sha-" W70 "-follows", 0, "(AND (TERM sha) (TERM follows))", 1},
+		{"title:\"sha " W70 " follows\"", 0, "(AND (TERM title:sha) (TERM title:follows))", 1},
+		{"(sha " W70, QP_LITERAL, "(TERM sha)", 1}, /* a syntax error's retry */
+		{"\"white whale\"", 0, "(PHRASE white whale)", 0},
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		qnode_t *n = NULL;
+		unsigned too_long = 99;
+		qp_result_t r = qry_parse_ex(t[i].q, strlen(t[i].q), t[i].flags, &n, NULL, &too_long);
+		char *got = r == QP_EMPTY ? strdup("EMPTY") : r == QP_OK ? qnode_describe(n) : NULL;
+		if (!got || strcmp(got, t[i].want) || too_long != t[i].too_long) {
+			print_error("query  %s\n  want %s, %u left out\n  got  %s, %u left out\n",
+				    t[i].q, t[i].want, t[i].too_long, got ? got : "(error)", too_long);
+			bad++;
+		}
+		free(got);
+		qnode_free(n);
+	}
+	assert_int_equal(bad, 0);
+}
+
 static char *repeat(const char *unit, size_t times, const char *tail)
 {
 	buf_t b = BUF_INIT;
@@ -532,7 +576,7 @@ int main(void)
 		cmocka_unit_test(test_empty),      cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_huge),       cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_field_prefix), cmocka_unit_test(test_term_flags),
-		cmocka_unit_test(test_same_tokens_as_documents),
+		cmocka_unit_test(test_same_tokens_as_documents), cmocka_unit_test(test_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -340,6 +340,8 @@ int cmd_search(int argc, char **argv)
 			if (lode_results_literal(r))
 				warn("query not understood (%s): searched its words literally",
 				     lode_results_literal(r));
+			if (lode_results_note(r))
+				warn("%s", lode_results_note(r));
 			printer_results(pr, r, NULL);
 			if (lode_results_suggestion(r))
 				note("no match; did you mean: %s", lode_results_suggestion(r));

@@ -101,6 +101,22 @@ expect_err "pasted text: literal search said on stderr" "searched its words lite
 run "$LODE" search -i "$IDX" 'AND OR ((('
 expect_rc "only operators: exit 1 or 2, never a crash" 1
 
+# A word longer than 64 bytes (a pasted hash or base64 line) is no term of any
+# index: it is left out of the query, with a note, and no phrase spans it.
+H=$(awk 'BEGIN { for (i = 0; i < 20; i++) printf "9f86d081" }')
+mkdir -p "$T/long"
+printf 'Checksums\n\nThe digest is sha %s follows below.\n' "$H" >"$T/long/with.txt"
+printf 'Elsewhere\n\nThe digest is sha follows below.\n' >"$T/long/without.txt"
+"$LODE" index -q -i "$T/long-idx" "$T/long" >/dev/null 2>&1
+run "$LODE" search -i "$T/long-idx" "$H"
+expect_rc "a 160-byte word alone: no match, exit 1 (no error)" 1
+expect_err "a 160-byte word alone: the note says it was left out" \
+	"^lode: 1 word longer than 64 bytes left out of the query"
+run "$LODE" search -i "$T/long-idx" -l "\"sha $H follows\""
+expect_rc "a phrase around a 160-byte word: exit 0" 0
+expect_out "a phrase around a 160-byte word: finds the text it was pasted from" "/with.txt$"
+expect_err "a phrase around a 160-byte word: the note" "left out of the query"
+
 run "$LODE" search -i "$IDX" glaceir
 expect_rc "misspelling: exit 1" 1
 expect_err "misspelling: did you mean" "did you mean: glacier"
