@@ -45,10 +45,14 @@ if [ "${1:-}" = "--one" ]; then
 		echo fail >"$status"
 		exit 1
 	}
-	# a target that failed to build must not run an older binary
-	if [ ! -x "$bin" ] || ! make -s -q -f tests/fuzz/fuzz.mk "$bin" 2>/dev/null; then
+	# a target that failed to build must not run an older binary, nor one
+	# whose sources were edited since the build at the start of this run
+	if [ ! -x "$bin" ]; then
 		: >"$log"
 		fail "not built, see $B/build.log" none
+	elif ! make -s -q -f tests/fuzz/fuzz.mk "$bin" 2>/dev/null; then
+		: >"$log"
+		fail "out of date: its sources changed during this run; run again" none
 	fi
 	# replay the saved reproducers first (libFuzzer runs files given as arguments)
 	regs=$(find "tests/fuzz/regressions/$t" -type f 2>/dev/null | sort)
