@@ -72,17 +72,29 @@ static void put_highlighted(printer_t *p, const char *text, size_t len, const lo
 	}
 }
 
+/* S with control characters shown as '?' (a file name may hold any). */
+static void put_safe(printer_t *p, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 ? '?' : *s, p->out);
+}
+
 static void print_text_hit(printer_t *p, const lode_hit_t *h)
 {
 	put(p, C_RANK);
 	fprintf(p->out, "%u.", h->rank);
 	put(p, C_RESET);
 	fputc(' ', p->out);
-	put(p, C_TITLE);
-	if (h->title)
+	if (h->title) {
+		put(p, C_TITLE);
 		put_highlighted(p, h->title, strlen(h->title), h->title_hl, h->title_nhl, C_TITLE);
-	else
-		fputs("(untitled)", p->out);
+	} else {
+		/* no title: the document's id (its file's name, or its key in a
+		 * file of several), dimmed, so that such hits can be told apart */
+		const char *name = h->id && *h->id ? h->id : h->path;
+		put(p, C_DIM);
+		put_safe(p, name);
+	}
 	put(p, C_RESET);
 	if (h->date) {
 		fputs("  ", p->out);
@@ -93,8 +105,7 @@ static void print_text_hit(printer_t *p, const lode_hit_t *h)
 	fputc('\n', p->out);
 	fputs("   ", p->out);
 	put(p, C_PATH);
-	for (const char *s = h->path; *s; s++)
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, p->out);
+	put_safe(p, h->path);
 	put(p, C_RESET);
 	if (h->snippets && h->nsnippets)
 		fprintf(p->out, ":%u", h->snippets[0].line);

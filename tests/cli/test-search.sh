@@ -117,6 +117,16 @@ expect_rc "a phrase around a 160-byte word: exit 0" 0
 expect_out "a phrase around a 160-byte word: finds the text it was pasted from" "/with.txt$"
 expect_err "a phrase around a 160-byte word: the note" "left out of the query"
 
+# A document without a title is shown by its id (its file's name), not as
+# "(untitled)": hits must be told apart without reading their paths.
+mkdir -p "$T/untitled"
+printf 'it was a long and rambling sentence about the harbour that never ends, and it goes on.\n' \
+	>"$T/untitled/minutes-1862.txt"
+"$LODE" index -q -i "$T/untitled-idx" "$T/untitled" >/dev/null 2>&1
+run "$LODE" search -i "$T/untitled-idx" harbour
+expect_out "no title: the hit shows the file's name" '^1\. minutes-1862  '
+expect_no_out "no title: not '(untitled)'" 'untitled\)'
+
 run "$LODE" search -i "$IDX" glaceir
 expect_rc "misspelling: exit 1" 1
 expect_err "misspelling: did you mean" "did you mean: glacier"
