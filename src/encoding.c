@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 
 /* How much of the data the binary and UTF-16 tests look at. */
@@ -48,6 +49,28 @@ int enc_valid_utf8(const char *s, size_t len)
 		i += k;
 	}
 	return 1;
+}
+
+/* Eight bytes at a time: most text has no control byte and no byte past
+ * ASCII in most runs of eight, and the tests below look at every byte of a
+ * file's first 8 KiB, twice, and the decoder at all of it. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Nonzero when one of W's bytes is a C0 control, DEL or past ASCII (exact:
+ * a byte below 0x20 sets its high bit in w - 0x20.., and one of 0x7F zeroes
+ * in w ^ 0x7F..). */
+static uint64_t word_not_plain(uint64_t w)
+{
+	uint64_t del = w ^ (0x7F * ONES);
+	return ((w - 0x20 * ONES) & ~w & HIGHS) | ((del - ONES) & ~del & HIGHS) | (w & HIGHS);
 }
 
 /* Control characters that make text look binary: C0 minus the whitespace
@@ -92,7 +115,8 @@ static utf16_t utf16_bom(const unsigned char *u, size_t len)
 static utf16_t utf16_sniff(const unsigned char *u, size_t len)
 {
 	size_t n = (len < SNIFF_BYTES ? len : SNIFF_BYTES) / 2;
-	if (n < 2)
+	/* without NUL bytes, no unit has a NUL high byte */
+	if (n < 2 || !memchr(u, 0, 2 * n))
 		return U16_NONE;
 	size_t ascii_le = 0, ascii_be = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -131,9 +155,13 @@ static int bytes_look_binary(const unsigned char *u, size_t len)
 	size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, bad = 0;
 	if (memchr(u, 0, n))
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (is_binary_control(u[i]))
-			bad++;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		if (word_not_plain(load8(u + i)))
+			for (size_t k = i; k < i + 8; k++)
+				bad += is_binary_control(u[k]);
+	for (; i < n; i++)
+		bad += is_binary_control(u[i]);
 	return bad * 10 > n;
 }
 
@@ -188,9 +216,16 @@ static void decode_utf8_or_cp1252(const char *s, size_t len, buf_t *out)
 	size_t i = 0;
 	while (i < len) {
 		size_t run = i;
-		while (run < len && (unsigned char)s[run] < 0x80 &&
-		       !is_dropped_control((unsigned char)s[run]))
+		while (run < len) {
+			if (run + 8 <= len && !word_not_plain(load8((const unsigned char *)s + run))) {
+				run += 8;
+				continue;
+			}
+			unsigned char c = (unsigned char)s[run];
+			if (c >= 0x80 || is_dropped_control(c))
+				break;
 			run++;
+		}
 		buf_add(out, s + i, run - i);
 		i = run;
 		if (i >= len)

@@ -188,6 +188,52 @@ static void test_is_binary(void **state)
 			fail_msg("case %zu: want %d", i, cases[i].want);
 }
 
+/* The decoder and the binary test read eight bytes at a time where they
+ * can: each special byte, at every offset of a line and at its end, comes
+ * out as it does alone. */
+static void test_every_offset(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} special[] = {
+		{ "\x01", " " },       { "\x7F", " " },        { "\x1B", " " },
+		{ "\n", "\n" },        { "\t", "\t" },          { "\xE9", "\xC3\xA9" },
+		{ "\xC3\xA9", "\xC3\xA9" }, { "\x80", "\xE2\x82\xAC" }, { " ", " " },
+		{ "~", "~" },
+	};
+	char in[64], want[64];
+	for (size_t k = 0; k < sizeof special / sizeof *special; k++) {
+		size_t sl = strlen(special[k].in), ol = strlen(special[k].out);
+		for (size_t len = 17; len <= 26; len++) {
+			for (size_t at = 0; at + sl <= len; at++) {
+				memset(in, 'a', len);
+				memcpy(in + at, special[k].in, sl);
+				memset(want, 'a', at);
+				memcpy(want + at, special[k].out, ol);
+				memset(want + at + ol, 'a', len - at - sl);
+				size_t wl = len - sl + ol;
+				buf_t out = BUF_INIT;
+				assert_int_equal(enc_to_utf8(in, len, NULL, &out), ENC_OK);
+				if (out.len != wl || memcmp(out.p, want, wl))
+					fail_msg("byte case %zu at %zu of %zu: got %.*s", k, at, len,
+						 (int)out.len, out.p);
+				buf_free(&out);
+			}
+		}
+	}
+	/* binary: more than one byte in ten a control, counted at any offset */
+	char b[800];
+	memset(b, 'x', sizeof b);
+	for (size_t i = 3; i < sizeof b; i += 10)
+		b[i] = '\x01'; /* 80 of 800: not binary */
+	assert_int_equal(enc_is_binary(b, sizeof b), 0);
+	b[798] = '\x7F'; /* 81 */
+	assert_int_equal(enc_is_binary(b, sizeof b), 1);
+	b[798] = '\x1B'; /* ESC is no binary control */
+	assert_int_equal(enc_is_binary(b, sizeof b), 0);
+}
+
 /* NULs after the first 8 KiB do not make a file binary; they become spaces. */
 static void test_late_nul(void **state)
 {
@@ -253,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_valid_utf8),
 		cmocka_unit_test(test_to_utf8),
 		cmocka_unit_test(test_is_binary),
+		cmocka_unit_test(test_every_offset),
 		cmocka_unit_test(test_late_nul),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_appends),
