@@ -328,10 +328,11 @@ static int parse_date(const char *s, size_t len, qnode_t *n)
 	return 0;
 }
 
-/* The primaries of a chunk in which a word too long to be indexed left a
- * gap: the document has nothing at that position, so no phrase spans it.
- * Each run of neighbours is a phrase (or a term), and all are required. */
-static int gapped_phrase(qp_t *p, qfield_t fld, qnode_t **out)
+/* The primaries of a chunk: one term, or the phrase they form. A word too
+ * long to be indexed leaves a gap where the document has nothing, so no
+ * phrase spans it: each run of neighbours is then a phrase (or a term) of
+ * its own, and all are required. */
+static int phrase_runs(qp_t *p, qfield_t fld, qnode_t **out)
 {
 	nvec_t runs = {0};
 	for (size_t a = 0, b; a < p->nprim; a = b) {
@@ -402,30 +403,18 @@ static int word_node(qp_t *p, qfield_t fld, const char *s, size_t len, int wildc
 		p->too_long += npos - (unsigned)p->nprim;
 	if (p->nprim == 0)
 		return 0;
-	if (p->nprim == 1 && !wildcard) {
-		*out = prim_node(p, Q_TERM, fld, 0);
-		return p->oom ? -1 : 0;
-	}
-	/* Several tokens: the phrase they form; "war-t*": war AND t*. */
+	if (!wildcard)
+		return phrase_runs(p, fld, out);
+	/* "war-t*": war AND t* */
 	nvec_t kids = {0};
-	if (!wildcard && npos > p->nprim)
-		return gapped_phrase(p, fld, out);
-	size_t nterms = wildcard ? p->nprim - 1 : p->nprim;
 	for (size_t i = 0; i < p->nprim; i++) {
-		qnode_t *k = prim_node(p, i < nterms ? Q_TERM : Q_WILDCARD, fld, i);
+		qnode_t *k = prim_node(p, i + 1 < p->nprim ? Q_TERM : Q_WILDCARD, fld, i);
 		if (!k || vec_push(p, &kids, k)) {
 			vec_free(&kids);
 			return -1;
 		}
 	}
-	if (wildcard) {
-		*out = combine(p, Q_AND, &kids);
-	} else if ((*out = node_new(p, Q_PHRASE, fld))) {
-		(*out)->kids = kids.v;
-		(*out)->nkids = kids.n;
-	} else {
-		vec_free(&kids);
-	}
+	*out = combine(p, Q_AND, &kids);
 	return p->oom ? -1 : 0;
 }
 
