@@ -227,15 +227,13 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 	s->t_parse += j->t_parse;
 	s->t_terms += j->t_terms;
 	s->bytes_read += j->bytes;
-	if (j->nwarns && w->cb && w->cb->on_warning)
+	s->warnings += j->nwarns;
+	if (j->nwarns && w->cb && w->cb->on_warning) {
 		shared_lock(w);
-	for (size_t i = 0; i < j->nwarns; i++) {
-		s->warnings++;
-		if (w->cb && w->cb->on_warning)
+		for (size_t i = 0; i < j->nwarns; i++)
 			w->cb->on_warning(w->cb->ctx, path, j->warns[i].line, j->warns[i].reason);
-	}
-	if (j->nwarns && w->cb && w->cb->on_warning)
 		shared_unlock(w);
+	}
 	lode_status_t rc = txn_begin(w);
 	if (rc != LODE_OK)
 		return rc;
