@@ -153,7 +153,11 @@ $(B)/tests/%: tests/%.c $(HELPER_OBJ) $(B)/liblode.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $(B)/tests/$*.o -c $<
-	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(B)/tests/$*.o $(HELPER_OBJ) $(B)/liblode.a $(LIBS_ALL) -lcmocka
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(B)/tests/$*.o $(filter $(B)/src/cli/%.o,$^) \
+		$(HELPER_OBJ) $(B)/liblode.a $(LIBS_ALL) -lcmocka
+
+# a unit test of the program's own code links that object too
+$(B)/tests/test_heap: $(B)/src/cli/heap.o
 
 $(B)/bench/%: bench/%.c $(B)/liblode.a
 	@mkdir -p $(@D)
