@@ -293,9 +293,10 @@ def print_tables(meta, build, lat, floors, fs, ratios, scale):
             fmt(b["ratio_to_lode_j2"], ".2f"), b["note"]))
     print()
     rounds = meta.get("ROUNDS", "1")
-    print("Query latency: one process per query, %s queries x %s runs%s (page cache warm)" % (
+    print("Query latency: one process per query, %s queries x %s runs%s (page cache %s%s)" % (
         meta.get("NQUERIES", "?"), meta.get("RUNS", "?"),
-        " x %s rounds" % rounds if rounds != "1" else ""))
+        " x %s rounds" % rounds if rounds != "1" else "", meta.get("CACHE", "?"),
+        ": dropped before each run" if meta.get("CACHE") == "cold" else ""))
     print("%-12s %9s %9s %12s %7s" % ("tool", "p50 ms", "p95 ms", "p50 vs lode", "errors"))
     for r in lat:
         print("%-12s %9s %9s %12s %7s" % (r["tool"], fmt(r["p50_ms"], ".1f"),
@@ -346,9 +347,9 @@ def plot(outdir, build, scale, meta):
         'set terminal pngcairo size 800,480' if gp and _has_cairo(gp) else
         'set terminal png size 800,480',
         'set output "%s"' % os.path.join(outdir, "throughput.png"),
-        'set title "Index build, %s (%.0f MB, page cache warm)"' % (
+        'set title "Index build, %s (%.0f MB, page cache %s)"' % (
             os.path.basename(meta.get("CORPUS", "corpus").rstrip("/")),
-            (num(meta.get("BYTES")) or 0) / 1e6),
+            (num(meta.get("BYTES")) or 0) / 1e6, meta.get("CACHE", "?")),
         'set ylabel "MB/s of uncompressed input"', 'set style fill solid 0.6',
         'set boxwidth 0.6', 'set yrange [0:*]', 'set offsets 0, 0, graph 0.1, 0',
         'unset key', 'set grid ytics',

@@ -18,6 +18,12 @@
 #                   is its best round, a query's latency pools every round's runs
 #   BENCH_RUNS      timed runs of each query a round (default 3)
 #   BENCH_QUERIES   query set, one a line (default bench/queries.txt)
+#   BENCH_CACHE     warm (default): each build and query set starts with its
+#                   input read once, so that the page cache holds it; cold: the
+#                   page cache is dropped before each build and before each
+#                   timed query run (root only: /proc/sys/vm/drop_caches), so
+#                   what is measured includes reading the input or the index
+#                   from the disk. Every table says which.
 # Everything it writes goes under bench/out/.
 set -u
 
@@ -35,11 +41,18 @@ RUNS=${BENCH_RUNS:-3}
 if [ "$QUICK" = 1 ]; then ROUNDS=${BENCH_ROUNDS:-1}; else ROUNDS=${BENCH_ROUNDS:-3}; fi
 ROUND=1
 QUERIES=${BENCH_QUERIES:-$top/bench/queries.txt}
+CACHE=${BENCH_CACHE:-warm}
 
 note() { printf 'bench: %s\n' "$*" >&2; }
 die() { note "$*"; exit 2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
+case $CACHE in
+  warm) ;;
+  cold) [ -w /proc/sys/vm/drop_caches ] ||
+          die "BENCH_CACHE=cold drops the page cache: it needs root (/proc/sys/vm/drop_caches)" ;;
+  *) die "BENCH_CACHE must be warm or cold, not '$CACHE'" ;;
+esac
 have python3 || die "python3 is needed (the helpers in bench/ are Python 3, stdlib only)"
 [ -x /usr/bin/time ] || die "/usr/bin/time is needed: scripts/install-deps --bench"
 [ -f "$QUERIES" ] || die "no query set: $QUERIES"
@@ -79,23 +92,29 @@ pick_corpus() {
   gen_corpus 50
 }
 
-# Reads every file under $1 so that the build or query after it finds the
-# page cache warm (the figures are labelled "page cache warm").
-warm() { find "$1" -type f -exec cat {} + >/dev/null 2>&1; }
+# Sets the page cache up for the build or query set that follows: warm, it
+# reads every file under $1 so that the page cache holds them; cold, it
+# empties the page cache (dirty pages written first). The figures are
+# labelled with $CACHE.
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+set_cache() {
+  if [ "$CACHE" = cold ]; then drop_caches
+  else find "$1" -type f -exec cat {} + >/dev/null 2>&1; fi
+}
 
 # Appends a row to $TSV for a tool that cannot run: measure_na TOOL REASON
 measure_na() { printf '%s\tn/a\t\t\t\t\t\t\t%s\t%s\n' "$1" "$2" "$ROUND" >>"$TSV"; }
 
-# measure TOOL INDEX WARMDIR CMD...: rebuild INDEX from scratch with CMD after
-# warming WARMDIR; appends tool, status, wall, peak RSS, user, sys, index
+# measure TOOL INDEX INDIR CMD...: rebuild INDEX from scratch with CMD after
+# set_cache INDIR; appends tool, status, wall, peak RSS, user, sys, index
 # size, documents, note, round to $TSV. The full output of CMD goes to
 # RAW/*.log.
 measure() {
-  tool=$1 idx=$2 warmdir=$3; shift 3
+  tool=$1 idx=$2 indir=$3; shift 3
   slug=$(printf '%s' "$tool" | tr -c 'a-z0-9' '-')
   log=$RAW/build-$TAG$slug.r$ROUND.log tf=$RAW/build-$TAG$slug.r$ROUND.time
   rm -rf "$idx"
-  warm "$warmdir"
+  set_cache "$indir"
   note "build: $tool (round $ROUND of $ROUNDS)"
   /usr/bin/time -f '%M %e %U %S' -o "$tf" "$@" >"$log" 2>&1
   rc=$?
@@ -129,6 +148,8 @@ build_all() {
     # An update over the unchanged tree (goal: under 2% of the build's time).
     if [ "$(status_of "lode -j2")" = ok ]; then
       note "build: lode -j2, unchanged re-run"
+      # cold: the morning after, when even the tree's metadata is on disk only
+      if [ "$CACHE" = cold ]; then drop_caches; fi
       rr=$RAW/rerun-${TAG}r$ROUND
       /usr/bin/time -f '%e' -o "$rr.time" "$LODE" index -q -i "$IDX/lode-j2" -j 2 \
         >"$rr.log" 2>&1 || rm -f "$rr.time"
@@ -182,6 +203,8 @@ latency() {
   set --
   while IFS= read -r c; do set -- "$@" "$c"; done <"$cmds"
   # -N: no shell in between; -i: exit 1 (no match) is an answer, not a failure.
+  # Cold: the page cache is dropped before every run, the warm-up's included.
+  set -- ${PREPARE:+--prepare "$PREPARE"} "$@"
   hyperfine -N -i --warmup 1 --runs "$RUNS" --style none \
     --export-json "$RAW/lat-$tool.r$ROUND.json" "$@" >"$RAW/lat-$tool.r$ROUND.log" 2>&1 ||
     note "hyperfine failed for $tool (see $RAW/lat-$tool.r$ROUND.log)"
@@ -234,7 +257,7 @@ latency_all() {
     latency_na lode-nosnip "$nolode"
   fi
 
-  if have rg; then warm "$PLAIN_DIR"; latency rg rg -i -c {} "$PLAIN_DIR"; fi
+  if have rg; then set_cache "$PLAIN_DIR"; latency rg rg -i -c {} "$PLAIN_DIR"; fi
 }
 
 mkdir -p "$OUT"
@@ -262,7 +285,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo "FILES=$FILES"
   echo "BYTES=$BYTES"
   echo "QUICK=$QUICK"
-  echo "CACHE=warm"
+  echo "CACHE=$CACHE"
   echo "NPROC=$(nproc 2>/dev/null || echo '?')"
   echo "DATE=$(q "$(date -u '+%Y-%m-%dT%H:%M:%SZ')")"
   echo "LOADAVG=$(q "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)")"
@@ -278,6 +301,13 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo "QUEST=$(q "$(quest --version 2>/dev/null | head -n 1 | sed 's/.* //')")"
 } >"$RAW/meta.env"
 note "corpus $CORPUS: $FILES files, $BYTES bytes uncompressed (peers read $PLAIN_DIR)"
+
+PREPARE=""
+if [ "$CACHE" = cold ]; then
+  PREPARE=$RAW/drop-caches
+  printf '#!/bin/sh\nsync\necho 3 >/proc/sys/vm/drop_caches\n' >"$PREPARE"
+  chmod +x "$PREPARE"
+fi
 
 TSV=$RAW/build.tsv TAG=""
 : >"$TSV"

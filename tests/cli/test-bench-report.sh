@@ -67,6 +67,19 @@ expect_out "latency pools the rounds" '^lode +15\.0 '
 expect_out "queries x runs x rounds" '2 queries x 2 runs x 2 rounds'
 expect_out "rerun: the quickest round, this corpus only" 'lode_unchanged_rerun_over_build +0\.010'
 expect_out "p50 ratio" 'lode_p50_over_fts5_p50 +0\.50'
+expect_out "builds labelled warm" '^Index build: .*; page cache warm; '
+expect_out "latency labelled warm" '^Query latency: .*\(page cache warm\)$'
+sed 's/^CACHE=warm$/CACHE=cold/' "$R/meta.env" >"$R/meta.cold" && mv "$R/meta.cold" "$R/meta.env"
+mkdir -p "$T/report-cold"
+run python3 "$TOP/bench/report.py" "$R" "$T/report-cold"
+expect_rc "report runs (cold)" 0
+expect_out "builds labelled cold" '^Index build: .*; page cache cold; '
+expect_out "latency labelled cold, and how" '^Query latency: .*\(page cache cold: dropped before each run\)$'
+if grep -q 'page cache cold' "$T/report-cold/plot.gp" 2>/dev/null; then ok "plot title labelled cold"; else
+  fail "plot title labelled cold" "$(grep title "$T/report-cold/plot.gp" 2>/dev/null)"; fi
+run env BENCH_CACHE=lukewarm sh "$TOP/bench/run-bench.sh"
+expect_rc "bench: an unknown BENCH_CACHE is refused" 2
+expect_err "bench: ... saying why" "BENCH_CACHE must be warm or cold, not 'lukewarm'"
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); b={x["tool"]: x for x in d["build"]}; sys.exit(0 if b["lode -j1"]["wall_s_rounds"] == [20.0, 16.0] and d["latency"][0]["runs"] == 8 else 1)' "$O/results.json"; then
   ok "results.json has every round"
 else
