@@ -585,8 +585,10 @@ static int load_known(lode_index_t *idx, strmap_t *known)
 	return 0;
 }
 
-/* Roots: the absolute form of each path given, without resolving links in
- * the last component. */
+/* Roots: each path given, absolute and with its symbolic links resolved, so
+ * that a tree reached by two names is indexed once and under one name (the
+ * paths shown in results are under it). A path that does not exist is only
+ * made absolute. */
 static char *absolute(const char *p)
 {
 	char *r = realpath(p, NULL);

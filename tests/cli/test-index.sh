@@ -108,3 +108,16 @@ wait $holder
 run "$LODE" index "$T/corpus/news/harbour-strike.txt"
 run "$LODE" search -c harbour
 expect_eq "LODE_INDEX is the default index" "$(cat "$T/out")" "1"
+
+# A root reached through a symbolic link: remembered, and its documents named,
+# under the path the link leads to (lode-index(1)).
+mkdir -p "$T/linked/real"
+echo "the quokka sat on the linked root" >"$T/linked/real/quokka.txt"
+ln -s real "$T/linked/via"
+run "$LODE" index -i "$T/lidx" "$T/linked/via"
+expect_rc "root through a link: indexed" 0
+run "$LODE" search -i "$T/lidx" -l quokka
+expect_eq "root through a link: its document is named under the link's target" \
+	"$(cat "$T/out")" "$(cd "$T/linked/real" && pwd -P)/quokka.txt"
+run "$LODE" stats -i "$T/lidx"
+expect_out "root through a link: remembered as the target" "^  $(cd "$T/linked/real" && pwd -P)\$"
