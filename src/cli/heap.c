@@ -5,7 +5,7 @@
  * of a 4 KiB page is a fault that costs several microseconds (about 12 here); one 2 MiB
  * huge page costs one fault and the zeroing of 2 MiB, about 0.2 ms. So the heap is laid
  * out so that what the process allocates from now on lands in a 2 MiB-aligned window
- * marked MADV_HUGEPAGE (bench/README.md has the figures).
+ * marked MADV_HUGEPAGE (README.md, Benchmarks, has the figures).
  *
  * How: glibc's malloc carves new chunks from the bottom of its "top" chunk, which ends
  * at the program break. A padding block that is never freed fills the top chunk up to a
@@ -50,6 +50,8 @@ void heap_use_huge_pages(void)
 	uintptr_t brk_end = (uintptr_t)sbrk(0);
 	uintptr_t top = brk_end - mallinfo2().keepcost;
 	uintptr_t window = (top + 4 * CHUNK_HEADER + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	/* malloc(n) takes a chunk of n + 8 bytes rounded up to 16: this one ends
+	 * CHUNK_HEADER bytes short of the window, where the next chunk's header goes */
 	padding = malloc(window - top - 2 * CHUNK_HEADER);
 	if (!padding)
 		return;
