@@ -15,7 +15,9 @@
  * the window is touched before the advice, or the kernel would map it with small pages.
  *
  * Everything here is a hint: when the kernel has no transparent huge pages, or malloc
- * is not glibc's (a sanitizer build), the heap works as before. */
+ * is not glibc's (a sanitizer build), the heap works as before. With the kernel's
+ * default defrag setting ("madvise"), the first touch of the window may compact memory
+ * when no huge page is free; if that fails, the window gets small pages as before. */
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
