@@ -41,10 +41,10 @@
 #if defined(__GLIBC__) && !defined(NOT_GLIBC_MALLOC)
 static void *padding; /* kept for the process's life, so that it stays reachable */
 
-void heap_use_huge_pages(void)
+int heap_use_huge_pages(void)
 {
 	if (padding)
-		return;
+		return 1;
 	/* Big buffers (a long document's text) come from the window too, not from a
 	 * mmap of their own, and freed memory is not handed back to the kernel. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
@@ -56,13 +56,15 @@ void heap_use_huge_pages(void)
 	 * CHUNK_HEADER bytes short of the window, where the next chunk's header goes */
 	padding = malloc(window - top - 2 * CHUNK_HEADER);
 	if (!padding)
-		return;
+		return 1;
 	void *volatile room = malloc(WINDOW); /* volatile: the pair must not be elided */
 	free(room);
 	madvise((void *)window, WINDOW, MADV_HUGEPAGE);
+	return 1;
 }
 #else
-void heap_use_huge_pages(void)
+int heap_use_huge_pages(void)
 {
+	return 0;
 }
 #endif
