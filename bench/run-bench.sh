@@ -96,9 +96,9 @@ pick_corpus() {
 # reads every file under $1 so that the page cache holds them; cold, it
 # empties the page cache (dirty pages written first). The figures are
 # labelled with $CACHE.
-drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+DROP_CACHES=$top/bench/drop-caches.sh
 set_cache() {
-  if [ "$CACHE" = cold ]; then drop_caches
+  if [ "$CACHE" = cold ]; then "$DROP_CACHES"
   else find "$1" -type f -exec cat {} + >/dev/null 2>&1; fi
 }
 
@@ -149,7 +149,7 @@ build_all() {
     if [ "$(status_of "lode -j2")" = ok ]; then
       note "build: lode -j2, unchanged re-run"
       # cold: the morning after, when even the tree's metadata is on disk only
-      if [ "$CACHE" = cold ]; then drop_caches; fi
+      if [ "$CACHE" = cold ]; then "$DROP_CACHES"; fi
       rr=$RAW/rerun-${TAG}r$ROUND
       /usr/bin/time -f '%e' -o "$rr.time" "$LODE" index -q -i "$IDX/lode-j2" -j 2 \
         >"$rr.log" 2>&1 || rm -f "$rr.time"
@@ -303,11 +303,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 note "corpus $CORPUS: $FILES files, $BYTES bytes uncompressed (peers read $PLAIN_DIR)"
 
 PREPARE=""
-if [ "$CACHE" = cold ]; then
-  PREPARE=$RAW/drop-caches
-  printf '#!/bin/sh\nsync\necho 3 >/proc/sys/vm/drop_caches\n' >"$PREPARE"
-  chmod +x "$PREPARE"
-fi
+if [ "$CACHE" = cold ]; then PREPARE=$DROP_CACHES; fi
 
 TSV=$RAW/build.tsv TAG=""
 : >"$TSV"
