@@ -48,6 +48,7 @@ typedef struct {
 	job_t *job;
 	terms_t *terms;
 	terms_file_t tf;
+	docbuf_t doc;  /* the document being built */
 	int failed;
 	const char *why;
 } emit_ctx_t;
@@ -87,18 +88,21 @@ static int job_emit(void *ctx, const ldoc_t *d)
 		j->docs = nd;
 		j->cap = cap;
 	}
-	xap_doc_t *doc = NULL;
-	if (xap_doc_new(&doc) != XAP_OK) {
-		e->failed = 1;
-		e->why = "out of memory";
-		return 1;
-	}
 	ldoc_t dd = *d;
 	if (j->stdin_key)
 		dd.subkey = j->stdin_key;
-	if (terms_build(e->terms, &dd, &e->tf, doc, &e->why)) {
+	if (terms_build(e->terms, &dd, &e->tf, &e->doc, &e->why)) {
+		e->failed = 1;
+		return 1;
+	}
+	xap_doc_t *doc = NULL;
+	xap_status_t xs = xap_doc_new(&doc);
+	if (xs == XAP_OK)
+		xs = docbuf_to_xapian(&e->doc, doc);
+	if (xs != XAP_OK) {
 		xap_doc_destroy(doc);
 		e->failed = 1;
+		e->why = xs == XAP_NOMEM ? "out of memory" : "cannot build the document";
 		return 1;
 	}
 	j->docs[j->ndocs++] = doc;
@@ -172,7 +176,7 @@ static void process(pipe_t *p, job_t *j, terms_t *terms)
 	emit_ctx_t e = { p, j, terms, {
 		.path = j->f ? path : "-", .mtime = j->f ? j->f->mtime : 0, .size = len,
 		.hash = j->hash, .fallback_date = j->f ? datebuf : NULL, .fallback_id = idbuf,
-	}, 0, NULL };
+	}, DOCBUF_INIT, 0, NULL };
 	parse_input_t in = {
 		.path = path, .data = data, .len = len, .format = FMT_UNKNOWN,
 		.jsonl_map = &p->jmap, .warn = job_warn, .ctx = &e,
@@ -182,6 +186,7 @@ static void process(pipe_t *p, job_t *j, terms_t *terms)
 	parse_result_t pr = parse_document(&in, job_emit, &preason);
 	j->t_parse = index_now() - t1 - j->t_terms;
 	free(data);
+	docbuf_free(&e.doc);
 	if (e.failed) {
 		set_outcome(j, LODE_FILE_FAILED, e.why ? e.why : "cannot build the document");
 		return;

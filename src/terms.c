@@ -65,7 +65,7 @@ void terms_free(terms_t *t)
 /* Token sink state for one field of one document. */
 typedef struct {
 	terms_t *t;
-	xap_doc_t *doc;
+	docbuf_t *doc;
 	const char *prefix;
 	size_t prefix_len;
 	int stemmed;
@@ -108,13 +108,13 @@ static int add_token(void *ctx, const char *tok, size_t len, size_t start, size_
 		term = b->p;
 		tlen = b->len;
 	}
-	s->st = xap_doc_add_posting(s->doc, term, tlen, pos, 1);
+	s->st = docbuf_posting(s->doc, term, tlen, pos) ? XAP_NOMEM : XAP_OK;
 	return s->st != XAP_OK;
 }
 
 /* Tokens of TEXT from position *pos on; *pos is left after the last one.
  * MARK: take TEXT's restart marks into t->marks (the first at its start). */
-static int add_text_at(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
+static int add_text_at(terms_t *t, docbuf_t *doc, const char *prefix, int stemmed,
 		       const char *text, size_t len, unsigned *pos, int mark)
 {
 	if (!text || !len)
@@ -128,7 +128,7 @@ static int add_text_at(terms_t *t, xap_doc_t *doc, const char *prefix, int stemm
 	return (rc < 0 || s.st != XAP_OK || t->marks.oom) ? -1 : 0;
 }
 
-static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
+static int add_text(terms_t *t, docbuf_t *doc, const char *prefix, int stemmed,
 		    const char *text, size_t len)
 {
 	unsigned pos = 1;
@@ -138,7 +138,7 @@ static int add_text(terms_t *t, xap_doc_t *doc, const char *prefix, int stemmed,
 /* The body is what a reader sees: title and text. Formats whose text does
  * not begin with the title (JSON lines, e-mail) get it indexed first, so
  * that ranking does not depend on where a format keeps its title. */
-static int add_body(terms_t *t, xap_doc_t *doc, const ldoc_t *d)
+static int add_body(terms_t *t, docbuf_t *doc, const ldoc_t *d)
 {
 	unsigned pos = 1;
 	size_t tl = d->title ? strlen(d->title) : 0;
@@ -152,7 +152,7 @@ static int add_body(terms_t *t, xap_doc_t *doc, const ldoc_t *d)
 }
 
 /* A boolean term PREFIX + folded VALUE. */
-static int add_bool(terms_t *t, xap_doc_t *doc, const char *prefix, const char *v, size_t n)
+static int add_bool(terms_t *t, docbuf_t *doc, const char *prefix, const char *v, size_t n)
 {
 	buf_reset(&t->folded);
 	if (norm_fold(v, n, &t->folded))
@@ -165,10 +165,10 @@ static int add_bool(terms_t *t, xap_doc_t *doc, const char *prefix, const char *
 	if (!len)
 		return 0;
 	schema_term(&t->term, prefix, p, len);
-	return xap_doc_add_boolean_term(doc, t->term.p, t->term.len) == XAP_OK ? 0 : -1;
+	return docbuf_boolean(doc, t->term.p, t->term.len);
 }
 
-static int add_tags(terms_t *t, xap_doc_t *doc, const char *tags)
+static int add_tags(terms_t *t, docbuf_t *doc, const char *tags)
 {
 	while (tags && *tags) {
 		const char *comma = strchr(tags, ',');
@@ -185,13 +185,12 @@ static int nonempty(const char *s)
 	return s && *s;
 }
 
-int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *doc,
+int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, docbuf_t *doc,
 		const char **why)
 {
 	*why = "out of memory";
 	buf_reset(&t->marks);
-	if (xap_doc_clear(doc) != XAP_OK)
-		return -1;
+	docbuf_clear(doc);
 	if (add_body(t, doc, d))
 		return -1;
 	if (nonempty(d->title) && add_text(t, doc, PFX_TITLE, 1, d->title, strlen(d->title)))
@@ -225,16 +224,16 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 		return -1;
 
 	schema_key(&t->term, f->path, d->subkey);
-	if (xap_doc_add_boolean_term(doc, t->term.p, t->term.len) != XAP_OK)
+	if (docbuf_boolean(doc, t->term.p, t->term.len))
 		return -1;
 	schema_term(&t->term, PFX_FILE, f->path, strlen(f->path));
-	if (xap_doc_add_boolean_term(doc, t->term.p, t->term.len) != XAP_OK)
+	if (docbuf_boolean(doc, t->term.p, t->term.len))
 		return -1;
 
 	const char *date = nonempty(d->date) ? d->date : f->fallback_date;
 	if (nonempty(date) && strlen(date) == 10) {
 		char ymd[8] = { date[0], date[1], date[2], date[3], date[5], date[6], date[8], date[9] };
-		if (xap_doc_add_value(doc, SLOT_DATE, ymd, 8) != XAP_OK)
+		if (docbuf_value(doc, SLOT_DATE, ymd, 8))
 			return -1;
 	}
 	buf_reset(&t->term);
@@ -242,7 +241,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 	buf_addc(&t->term, '\0');
 	if (d->subkey)
 		buf_adds(&t->term, d->subkey);
-	if (t->term.oom || xap_doc_add_value(doc, SLOT_SORT, t->term.p, t->term.len) != XAP_OK)
+	if (t->term.oom || docbuf_value(doc, SLOT_SORT, t->term.p, t->term.len))
 		return -1;
 
 	record_t r = {
@@ -255,7 +254,7 @@ int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *d
 	buf_reset(&t->data);
 	if (record_encode_with(t->pack, &r, &t->data))
 		return -1;
-	if (xap_doc_set_data(doc, t->data.p, t->data.len) != XAP_OK) {
+	if (docbuf_data(doc, t->data.p, t->data.len)) {
 		*why = "could not store the document";
 		return -1;
 	}

@@ -6,7 +6,7 @@
 #define LODE_TERMS_H
 #include <stdint.h>
 #include "doc.h"
-#include "xapian_c.h"
+#include "docbuf.h"
 
 typedef struct terms terms_t;
 
@@ -26,6 +26,6 @@ void terms_free(terms_t *t);
 
 /* Fill DOC (cleared first) from D. Returns 0, or -1 (out of memory or a
  * binding error; *why says which, static). */
-int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, xap_doc_t *doc,
+int terms_build(terms_t *t, const ldoc_t *d, const terms_file_t *f, docbuf_t *doc,
 		const char **why);
 #endif

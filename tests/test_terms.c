@@ -72,24 +72,24 @@ static record_mark_t *marks_of(const char *title, const char *text, size_t *n)
 {
 	terms_t *t = terms_new("english", NULL);
 	assert_non_null(t);
-	xap_doc_t *doc = NULL;
-	assert_int_equal(xap_doc_new(&doc), XAP_OK);
+	docbuf_t doc = DOCBUF_INIT;
 	ldoc_t d = { .format = "text", .title = title, .text = text, .text_len = strlen(text),
 		     .line = 1 };
 	terms_file_t f = { .path = "/x/a.txt", .fallback_date = "2024-01-02",
 			   .fallback_id = "a" };
 	const char *why = NULL;
-	assert_int_equal(terms_build(t, &d, &f, doc, &why), 0);
+	assert_int_equal(terms_build(t, &d, &f, &doc, &why), 0);
 	const char *data;
 	size_t len;
-	assert_int_equal(xap_doc_get_data(doc, &data, &len), XAP_OK);
+	docbuf_get_data(&doc, &data, &len);
+	assert_non_null(data);
 	record_t r;
 	buf_t store = BUF_INIT;
 	assert_int_equal(record_decode(data, len, &r, &store), 0);
 	record_mark_t *m = NULL;
 	assert_int_equal(record_marks_decode(&r, r.text_len, &m, n), 0);
 	buf_free(&store);
-	xap_doc_destroy(doc);
+	docbuf_free(&doc);
 	terms_free(t);
 	return m;
 }
