@@ -13,9 +13,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +151,20 @@ static void mk_many(set_t *s)
 	}
 }
 
+/* Tags of one to five items, of every length: how the first item of a
+ * tag fills what is left of a leaf shows in the file's size. */
+static void mk_spanning(set_t *s)
+{
+	unsigned char t[9000];
+	for (unsigned i = 0; i < 400; i++) {
+		char k[16];
+		int kl = snprintf(k, sizeof k, "s%05u", i);
+		size_t tl = 1 + i * 7919u % sizeof t;
+		fill_bytes(t, tl, i);
+		set_add(s, k, (size_t)kl, t, tl);
+	}
+}
+
 /* Bytes of every value in keys (a NUL too: that key is checked by
  * iterating) and tags; keys that are prefixes of others. */
 static void mk_binary(set_t *s)
@@ -168,31 +184,31 @@ static void mk_binary(set_t *s)
 
 /* ---------------------------------------------------------- databases */
 
-static void root_default(glass_root_t *r, int table)
+static void root_default(glass_root_t *r, int table, unsigned bs)
 {
 	/* Xapian's defaults: compress from 18 bytes, but not postlist, position */
-	gbt_root_absent(r, BS, table == GLASS_POSTLIST || table == GLASS_POSITION ? 0 : 18);
+	gbt_root_absent(r, bs, table == GLASS_POSTLIST || table == GLASS_POSITION ? 0 : 18);
 }
 
-static void empty_table(const char *dir, const char *name, glass_root_t *r)
+static void empty_table(const char *dir, const char *name, glass_root_t *r, unsigned bs)
 {
 	char *p = tu_path(dir, name);
-	gbt_t *t = gbt_new(p, BS, 18, 1);
+	gbt_t *t = gbt_new(p, bs, 18, 1);
 	assert_non_null(t);
 	assert_int_equal(gbt_finish(t, r), 0);
 	gbt_free(t);
 	free(p);
 }
 
-/* Write S into a new database DIR (the metadata prefix added to each key);
- * *PL gets the postlist table's root info. */
-static void build_db(const char *dir, const set_t *s, glass_root_t *pl)
+/* Write S into a new database DIR of BS-byte blocks (the metadata prefix
+ * added to each key); *PL gets the postlist table's root info. */
+static void build_db(const char *dir, const set_t *s, glass_root_t *pl, unsigned bs)
 {
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, bs);
 	char *p = tu_path(dir, "postlist.glass");
-	gbt_t *t = gbt_new(p, BS, 0, 1);
+	gbt_t *t = gbt_new(p, bs, 0, 1);
 	free(p);
 	assert_non_null(t);
 	char key[GBT_MAX_KEY + 2];
@@ -203,7 +219,7 @@ static void build_db(const char *dir, const set_t *s, glass_root_t *pl)
 	}
 	assert_int_equal(gbt_finish(t, &roots[GLASS_POSTLIST]), 0);
 	gbt_free(t);
-	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST]);
+	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST], bs);
 	glass_stats_t st = { 0 };
 	assert_int_equal(glass_version_write(dir, 1, roots, &st), 0);
 	if (pl)
@@ -294,6 +310,7 @@ static off_t file_size(const char *dir, const char *name)
 typedef struct {
 	const char *name;
 	void (*make)(set_t *);
+	unsigned bs;    /* block size */
 	unsigned level; /* the tree's expected height */
 	/* what Xapian's check reports: the only problem it sees with an empty
 	 * metadata value (Xapian deletes the key instead of storing "") */
@@ -301,12 +318,14 @@ typedef struct {
 } case_t;
 
 static const case_t cases[] = {
-	{ "a few entries", mk_few, 0, 0 },
-	{ "empty tags", mk_empty_tags, 0, 2 },
-	{ "100 KB and 3 MB tags", mk_big, 1, 0 },
-	{ "keys of the maximum length", mk_max_keys, 2, 0 },
-	{ "50,000 entries", mk_many, 2, 0 },
-	{ "binary keys and tags", mk_binary, 0, 0 },
+	{ "a few entries", mk_few, BS, 0, 0 },
+	{ "empty tags", mk_empty_tags, BS, 0, 2 },
+	{ "100 KB and 3 MB tags", mk_big, BS, 1, 0 },
+	{ "keys of the maximum length", mk_max_keys, BS, 2, 0 },
+	{ "50,000 entries", mk_many, BS, 2, 0 },
+	{ "binary keys and tags", mk_binary, BS, 0, 0 },
+	{ "2 KB blocks", mk_spanning, 2048, 2, 0 },
+	{ "64 KB blocks", mk_spanning, 65536, 1, 0 },
 };
 
 /* Each case: written, read back exactly, checked clean. */
@@ -317,13 +336,13 @@ static void test_case(void **state)
 	c->make(&s);
 	char *dir = tu_mkdtemp();
 	glass_root_t pl;
-	build_db(dir, &s, &pl);
+	build_db(dir, &s, &pl, c->bs);
 	assert_int_equal(pl.num_entries, s.n);
 	assert_int_equal(pl.level, c->level);
 	assert_false(pl.root_is_fake);
 	assert_true(pl.sequential);
 	/* every block of the file is in the tree: the file is that long */
-	assert_int_equal(file_size(dir, "postlist.glass") % BS, 0);
+	assert_int_equal(file_size(dir, "postlist.glass") % c->bs, 0);
 	assert_checks(dir, c->check_errors);
 	assert_holds(dir, &s, NULL, NULL);
 	tu_rmtree(dir);
@@ -341,7 +360,7 @@ static void test_xapian_updates(void **state)
 	mk_big(&s);
 	set_sort(&s);
 	char *dir = tu_mkdtemp();
-	build_db(dir, &s, NULL);
+	build_db(dir, &s, NULL, BS);
 
 	xap_db_t *db = NULL;
 	char *err = NULL;
@@ -384,18 +403,21 @@ static void test_xapian_updates(void **state)
 }
 
 /* Xapian's compactor copies such a database; its table is no smaller than
- * ours (our blocks are as full as it makes them). */
+ * ours. (xap_compact compacts at Xapian's standard level, which fills the
+ * first leaves less; at xapian-compact's default, full, the two files are
+ * the same size.) */
 static void test_compact(void **state)
 {
 	(void)state;
 	set_t s = { 0 };
 	mk_many(&s);
 	mk_binary(&s);
+	mk_spanning(&s);
 	char *dir = tu_mkdtemp();
 	char *out = tu_mkdtemp();
 	char *dest = tu_path(out, "db");
 	set_sort(&s);
-	build_db(dir, &s, NULL);
+	build_db(dir, &s, NULL, BS);
 
 	const char *srcs[] = { dir };
 	char *err = NULL;
@@ -441,11 +463,20 @@ static void test_rejects(void **state)
 		assert_int_equal(gbt_add(t, k, bad[i].klen, "x", 1), -1);
 		assert_int_equal(errno, EINVAL);
 	}
+	/* a tag of more than GBT_MAX_COMPONENTS items (never touched: calloc's
+	 * pages stay unmapped) */
+	size_t huge = (size_t)(GBT_MAX_COMPONENTS + 1) * (BS / 4);
+	char *big = calloc(1, huge);
+	assert_non_null(big);
+	errno = 0;
+	assert_int_equal(gbt_add(t, META "n", 3, big, huge), -1);
+	assert_int_equal(errno, EFBIG);
+	free(big);
 	/* a maximal key is fine */
 	assert_int_equal(gbt_add(t, longkey, GBT_MAX_KEY, "2", 1), 0);
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, BS);
 	assert_int_equal(gbt_finish(t, &roots[GLASS_POSTLIST]), 0);
 	assert_int_equal(roots[GLASS_POSTLIST].num_entries, 2);
 	assert_int_equal(gbt_add(t, META "n", 3, "x", 1), -1); /* finished */
@@ -462,7 +493,7 @@ static void test_rejects(void **state)
 	assert_int_equal(errno, EINVAL);
 	free(p);
 
-	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST]);
+	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST], BS);
 	assert_true(roots[GLASS_TERMLIST].root_is_fake);
 	glass_stats_t st = { 0 };
 	assert_int_equal(glass_version_write(dir, 1, roots, &st), 0);
@@ -484,6 +515,47 @@ static void test_rejects(void **state)
 	free(dir);
 }
 
+/* A failed write (the file may not grow past 64 KB) fails the add that
+ * met it, and every call after it, with its errno. */
+static void test_write_error(void **state)
+{
+	(void)state;
+	struct rlimit old, small = { 64 * 1024, 0 };
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
+	char *dir = tu_mkdtemp();
+	char *p = tu_path(dir, "postlist.glass");
+	gbt_t *t = gbt_new(p, BS, 0, 1);
+	assert_non_null(t);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	unsigned char tag[1000] = { 0 };
+	int r = 0;
+	unsigned i;
+	for (i = 0; i < 10000 && r == 0; i++) {
+		char k[16];
+		int kl = snprintf(k, sizeof k, "k%06u", i);
+		r = gbt_add(t, k, (size_t)kl, tag, sizeof tag);
+	}
+	int e = errno;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(r, -1);
+	assert_int_equal(e, EFBIG);
+	assert_true(i > 64); /* it failed at the write, not at once */
+	errno = 0;
+	assert_int_equal(gbt_add(t, "z", 1, "", 0), -1);
+	assert_int_equal(errno, EFBIG);
+	glass_root_t root;
+	errno = 0;
+	assert_int_equal(gbt_finish(t, &root), -1);
+	assert_int_equal(errno, EFBIG);
+	gbt_free(t);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* The statistics come back as written (the two stored as differences
  * too), and each database gets its own version 4 UUID. */
 static void test_version_file(void **state)
@@ -495,7 +567,7 @@ static void test_version_file(void **state)
 		dirs[i] = tu_mkdtemp();
 		set_t s = { 0 };
 		mk_few(&s);
-		build_db(dirs[i], &s, NULL);
+		build_db(dirs[i], &s, NULL, BS);
 		set_free(&s);
 		xap_db_t *db = NULL;
 		char *err = NULL;
@@ -514,11 +586,11 @@ static void test_version_file(void **state)
 	/* statistics, over a database of no documents: read, not checked */
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, BS);
 	char *post = tu_path(dirs[0], "postlist.glass");
 	unlink(post);
 	free(post);
-	empty_table(dirs[0], "postlist.glass", &roots[GLASS_POSTLIST]);
+	empty_table(dirs[0], "postlist.glass", &roots[GLASS_POSTLIST], BS);
 	glass_stats_t st = { .doccount = 3, .last_docid = 9, .doclen_lbound = 2,
 			     .doclen_ubound = 500, .wdf_ubound = 40,
 			     .total_doclen = 5000000000ull };
@@ -561,9 +633,107 @@ static void test_version_file(void **state)
 	}
 }
 
+/* Xapian's pack_uint, for reading Xapian's own version file. */
+static uint64_t unpack(const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0; *p < end; shift += 7) {
+		unsigned c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	fail_msg("version file ends inside a number");
+	return 0;
+}
+
+static unsigned char *slurp(const char *dir, const char *name, size_t *len)
+{
+	char *p = tu_path(dir, name);
+	FILE *f = fopen(p, "rb");
+	assert_non_null(f);
+	unsigned char *b = malloc(4096);
+	*len = fread(b, 1, 4096, f);
+	fclose(f);
+	free(p);
+	return b;
+}
+
+/* Given the root info of a database Xapian wrote and the statistics its
+ * documents make, the version file is Xapian's, byte for byte but the
+ * UUID. */
+static void test_version_as_xapian(void **state)
+{
+	(void)state;
+	char *xdir = tu_mkdtemp(), *odir = tu_mkdtemp();
+	char *xdb = tu_path(xdir, "db");
+	xap_db_t *db = NULL;
+	char *err = NULL;
+	assert_int_equal(xap_db_open_write(xdb, XAP_DB_CREATE, 0, &db, &err), XAP_OK);
+	static const struct {
+		const char *term;
+		unsigned wdf;
+	} docs[3][2] = {
+		{ { "a", 2 }, { "b", 1 } }, /* length 3 */
+		{ { "c", 5 }, { "e", 2 } }, /* length 7: the greatest wdf 5 */
+		{ { "d", 1 }, { NULL, 0 } }, /* length 1, then deleted */
+	};
+	for (int i = 0; i < 3; i++) {
+		xap_doc_t *doc = NULL;
+		assert_int_equal(xap_doc_new(&doc), XAP_OK);
+		for (int j = 0; j < 2 && docs[i][j].term; j++)
+			assert_int_equal(xap_doc_add_term(doc, docs[i][j].term, 1, docs[i][j].wdf),
+					 XAP_OK);
+		assert_int_equal(xap_db_add_doc(db, doc, NULL), XAP_OK);
+		xap_doc_destroy(doc);
+	}
+	assert_int_equal(xap_db_delete_doc(db, 3), XAP_OK);
+	assert_int_equal(xap_db_add_spelling(db, "word", 4), XAP_OK);
+	assert_int_equal(xap_db_commit(db), XAP_OK);
+	xap_db_destroy(db);
+
+	size_t xlen, olen;
+	unsigned char *x = slurp(xdb, "iamglass", &xlen);
+	const unsigned char *p = x + 32, *end = x + xlen;
+	uint32_t rev = (uint32_t)unpack(&p, end);
+	glass_root_t roots[GLASS_TABLES];
+	for (int i = 0; i < GLASS_TABLES; i++) {
+		glass_root_t *r = &roots[i];
+		memset(r, 0, sizeof *r);
+		r->root = (uint32_t)unpack(&p, end);
+		uint64_t v = unpack(&p, end);
+		r->level = (unsigned)(v >> 2);
+		r->sequential = (v & 2) != 0;
+		r->root_is_fake = (v & 1) != 0;
+		r->num_entries = unpack(&p, end);
+		r->blocksize = (unsigned)unpack(&p, end) << 11;
+		r->compress_min = (uint32_t)unpack(&p, end);
+		r->fl_len = (unsigned)unpack(&p, end);
+		assert_true(r->fl_len <= GBT_FL_MAX && r->fl_len <= (size_t)(end - p));
+		memcpy(r->fl_serialised, p, r->fl_len);
+		p += r->fl_len;
+	}
+	glass_stats_t st = { .doccount = 2, .last_docid = 3, .doclen_lbound = 1,
+			     .doclen_ubound = 7, .wdf_ubound = 5, .total_doclen = 10,
+			     .spelling_wordfreq_ubound = 4 };
+	assert_int_equal(glass_version_write(odir, rev, roots, &st), 0);
+	unsigned char *o = slurp(odir, "iamglass", &olen);
+	assert_int_equal(olen, xlen);
+	assert_memory_equal(o, x, 16);
+	assert_memory_not_equal(o + 16, x + 16, 16);
+	assert_memory_equal(o + 32, x + 32, xlen - 32);
+	free(x);
+	free(o);
+	tu_rmtree(xdir);
+	tu_rmtree(odir);
+	free(xdb);
+	free(xdir);
+	free(odir);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 4];
+	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 6];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct CMUnitTest u = cmocka_unit_test_prestate(test_case, (void *)&cases[i]);
@@ -574,7 +744,9 @@ int main(void)
 		cmocka_unit_test(test_xapian_updates),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_version_file),
+		cmocka_unit_test(test_version_as_xapian),
 	};
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
 		tests[n++] = more[i];
