@@ -22,6 +22,7 @@
 #include "glass_docdata.h"
 #include "index_impl.h"
 #include "index_space.h"
+#include "runs.h"
 #include "schema.h"
 #include "stem.h"
 #include "strmap.h"
@@ -418,6 +419,8 @@ static void close_segments(lode_index_t *idx)
 	for (unsigned k = 0; k < idx->layout.n; k++) {
 		xap_db_destroy(idx->seg[k]);
 		idx->seg[k] = NULL;
+		rdd_free(idx->rdd[k]); /* runs not merged: the next run merges them */
+		idx->rdd[k] = NULL;
 	}
 	idx->db = NULL;
 	segments_free(&idx->layout);
@@ -492,6 +495,13 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 	}
 	idx->db = idx->seg[0];
 	rc = init_settings(idx, opts->lang);
+	/* a bulk build stopped before its end left runs (runs.h): they go into
+	 * their segments before anything else is written */
+	if (rc == LODE_OK && idx->layout.n && strcmp(idx->layout.path[0], path) != 0) {
+		runs_clear_unlisted(path);
+		if (index_has_runs(idx))
+			rc = index_compact(idx);
+	}
 	if (rc != LODE_OK) {
 		if (errmsg)
 			*errmsg = strdup(lode_index_errmsg(idx));
@@ -779,8 +789,12 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		 * it the run that made the index or one that finished it after an
 		 * interruption; asked to stop once every file was in, the
 		 * compaction is left for the next run. */
-		int compact = rc == LODE_OK && first_build_pending(idx) && !idx->opts.no_compact &&
-			      !idx->compacted && index_doc_count(idx) > 0;
+		/* a bulk build's runs are merged into their segments whatever
+		 * --no-compact says: that merge is how they get there */
+		int runs = rc == LODE_OK && index_has_runs(idx);
+		int compact = runs || (rc == LODE_OK && first_build_pending(idx) &&
+				       !idx->opts.no_compact && !idx->compacted &&
+				       index_doc_count(idx) > 0);
 		if (compact && cb && cb->stop && *cb->stop) {
 			compact = 0;
 			rc = LODE_INTERRUPTED;

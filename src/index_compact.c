@@ -17,9 +17,13 @@
 
 #include "glass_docdata.h"
 #include "index_impl.h"
+#include "runs.h"
+#include "runs_docdata.h"
 
 typedef struct {
 	const char *seg;
+	runs_t runs;     /* the segment's runs (runs.h), merged into it */
+	rdd_t *rdd;      /* their records as one table, when the build wrote it */
 	char *tmp;       /* where the compacted copy goes; after the swap, the old one */
 	xap_status_t xs;
 	char *em;
@@ -27,8 +31,8 @@ typedef struct {
 
 /* Into the empty directory SHADOW: hard links to SEG's version file and
  * tables but docdata (the compactor only reads them). 0, -1 when one cannot
- * be linked (or SEG has no docdata table to leave out). */
-static int shadow_tables(const char *seg, const char *shadow)
+ * be linked (or SEG has no docdata table to leave out, when NEED_DOCDATA). */
+static int shadow_tables(const char *seg, const char *shadow, int need_docdata)
 {
 	static const struct {
 		const char *name;
@@ -38,7 +42,7 @@ static int shadow_tables(const char *seg, const char *shadow)
 	buf_t a = BUF_INIT, b = BUF_INIT;
 	int rc = 0;
 	buf_printf(&a, "%s/docdata.glass", seg);
-	if (a.oom || access(a.p, F_OK) != 0)
+	if (a.oom || (need_docdata && access(a.p, F_OK) != 0))
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < sizeof files / sizeof *files; i++) {
 		buf_reset(&a);
@@ -70,7 +74,7 @@ static int compact_keep_docdata(cjob_t *c)
 	char *shadow = segments_mktemp(c->seg);
 	if (!shadow)
 		return -1;
-	int rc = shadow_tables(c->seg, shadow);
+	int rc = shadow_tables(c->seg, shadow, 1);
 	if (rc == 0) {
 		const char *src[1] = { shadow };
 		c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
@@ -87,9 +91,73 @@ static int compact_keep_docdata(cjob_t *c)
 	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
 }
 
+/* The segment and its runs, merged by Xapian's compactor less their
+ * document data, which the build wrote once more as one table for the
+ * whole segment (runs_docdata.h): that is then linked in. 0 when done, -1
+ * when some step could not be (C->tmp is then emptied, for merge_runs). */
+static int merge_runs_fast(cjob_t *c)
+{
+	const char *dd = rdd_finish(c->rdd);
+	size_t n = c->runs.n + 1;
+	char **shadow = calloc(n, sizeof *shadow);
+	int rc = dd && shadow ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *src = i ? c->runs.path[i - 1] : c->seg;
+		shadow[i] = segments_mktemp(c->seg);
+		rc = shadow[i] ? shadow_tables(src, shadow[i], 0) : -1;
+	}
+	if (rc == 0) {
+		c->xs = xap_compact((const char *const *)shadow, n, c->tmp, 0, &c->em);
+		rc = c->xs == XAP_OK ? glass_docdata_take(dd, c->tmp) : -1;
+	}
+	for (size_t i = 0; shadow && i < n; i++) {
+		if (shadow[i])
+			segments_rmtree(shadow[i]);
+		free(shadow[i]);
+	}
+	free(shadow);
+	if (rc == 0)
+		return 0;
+	free(c->em);
+	c->em = NULL;
+	c->xs = XAP_OK;
+	segments_rmtree(c->tmp);
+	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
+}
+
+/* The segment and its runs, merged by Xapian's compactor, which copies the
+ * document data too. */
+static void merge_runs(cjob_t *c)
+{
+	if (c->rdd) {
+		int k = merge_runs_fast(c);
+		if (k == 0)
+			return;
+		if (k > 0) {
+			c->xs = XAP_ENGINE;
+			c->em = strdup(strerror(errno));
+			return;
+		}
+	}
+	const char **src = malloc((c->runs.n + 1) * sizeof *src);
+	if (!src) {
+		c->xs = XAP_NOMEM;
+		return;
+	}
+	src[0] = c->seg;
+	for (size_t i = 0; i < c->runs.n; i++)
+		src[i + 1] = c->runs.path[i];
+	c->xs = glass_compact(src, c->runs.n + 1, c->tmp, 0, &c->em);
+	free(src);
+}
+
 static void *compact_one(void *arg)
 {
 	cjob_t *c = arg;
+	if (c->runs.n) {
+		merge_runs(c);
+		return NULL;
+	}
 	int k = compact_keep_docdata(c);
 	if (k == 0)
 		return NULL;
@@ -143,6 +211,58 @@ static lode_status_t reopen(lode_index_t *idx)
 	return LODE_OK;
 }
 
+/* Segment K's runs not yet in it. A run whose documents the segment has
+ * (its last docid is not past the segment's: a merge stopped between the
+ * swap and runs_unlist) is dropped from the stub and removed instead. 0, or
+ * -1 with errno. */
+static int live_runs(lode_index_t *idx, unsigned k, runs_t *out)
+{
+	const char *seg = idx->layout.path[k];
+	if (runs_read(idx->path, seg, out) != 0)
+		return -1;
+	if (!out->n)
+		return 0;
+	unsigned seg_last = 0, run_last = 0;
+	xap_db_last_docid(idx->seg[k], &seg_last);
+	xap_db_t *db = NULL;
+	char *em = NULL;
+	if (xap_db_open_read(out->path[0], &db, &em) == XAP_OK)
+		xap_db_last_docid(db, &run_last);
+	xap_db_destroy(db);
+	free(em);
+	if (run_last == 0 || run_last > seg_last)
+		return 0;
+	/* merged already: every run, as they are merged all at once */
+	int rc = runs_unlist(idx->path, seg);
+	if (rc == 0)
+		for (size_t i = 0; i < out->n; i++)
+			segments_rmtree(out->path[i]);
+	runs_free(out);
+	return rc;
+}
+
+/* The table of segment K's records the build wrote beside its RUNS, when
+ * it holds every document they and the segment hold: a build that dropped
+ * a batch, or runs left by another process, do not have one. */
+static rdd_t *records_of_runs(lode_index_t *idx, unsigned k, const runs_t *runs)
+{
+	if (!runs->n || !idx->rdd[k])
+		return NULL;
+	unsigned seg_docs = 1, total = 0;
+	xap_db_doc_count(idx->seg[k], &seg_docs);
+	for (size_t i = 0; i < runs->n && seg_docs == 0; i++) {
+		xap_db_t *db = NULL;
+		char *em = NULL;
+		unsigned d = 0;
+		if (xap_db_open_read(runs->path[i], &db, &em) == XAP_OK)
+			xap_db_doc_count(db, &d);
+		xap_db_destroy(db);
+		free(em);
+		total += d;
+	}
+	return seg_docs == 0 && total == rdd_docs(idx->rdd[k]) ? idx->rdd[k] : NULL;
+}
+
 lode_status_t index_compact(lode_index_t *idx)
 {
 	unsigned n = idx->layout.n;
@@ -151,11 +271,16 @@ lode_status_t index_compact(lode_index_t *idx)
 	lode_status_t rc = LODE_OK;
 	for (unsigned k = 0; k < n && rc == LODE_OK; k++) {
 		cj[k].seg = idx->layout.path[k];
-		if (!(cj[k].tmp = segments_mktemp(cj[k].seg))) {
+		if (live_runs(idx, k, &cj[k].runs) != 0) {
+			index_set_err(idx, "cannot read the index's runs: %s", strerror(errno));
+			rc = LODE_IO;
+		} else if (!(cj[k].tmp = segments_mktemp(cj[k].seg))) {
 			index_set_err(idx, "cannot compact the index: %s", strerror(errno));
 			rc = LODE_IO;
 		}
 	}
+	for (unsigned k = 0; k < n && rc == LODE_OK; k++)
+		cj[k].rdd = records_of_runs(idx, k, &cj[k].runs);
 	if (rc == LODE_OK) {
 		compact_all(cj, n, index_jobs(&idx->opts));
 		for (unsigned k = 0; k < n && rc == LODE_OK; k++) {
@@ -177,6 +302,19 @@ lode_status_t index_compact(lode_index_t *idx)
 			swapped++;
 		}
 	}
+	/* the runs are in their segments now: out of the stub, then gone (a
+	 * run left listed meanwhile is known by its docids: live_runs) */
+	for (unsigned k = 0; k < n && rc == LODE_OK; k++) {
+		if (!cj[k].runs.n)
+			continue;
+		if (runs_unlist(idx->path, cj[k].seg) != 0) {
+			index_set_err(idx, "cannot update the index's list of segments: %s",
+				      strerror(errno));
+			rc = LODE_IO;
+		}
+		for (size_t i = 0; rc == LODE_OK && i < cj[k].runs.n; i++)
+			segments_rmtree(cj[k].runs.path[i]);
+	}
 	if (rc == LODE_OK && segments_sync(&idx->layout) != 0) {
 		index_set_err(idx, "cannot sync the compacted index: %s", strerror(errno));
 		rc = LODE_IO;
@@ -191,6 +329,11 @@ lode_status_t index_compact(lode_index_t *idx)
 			segments_rmtree(cj[k].tmp);
 		free(cj[k].tmp);
 		free(cj[k].em);
+		runs_free(&cj[k].runs);
+	}
+	for (unsigned k = 0; k < n; k++) { /* merged or not, their use is over */
+		rdd_free(idx->rdd[k]);
+		idx->rdd[k] = NULL;
 	}
 	return rc;
 }

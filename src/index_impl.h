@@ -4,6 +4,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "buf.h"
+#include "docbuf.h"
+#include "glass_writer.h"
+#include "runs_docdata.h"
 #include "lode.h"
 #include "segments.h"
 #include "strmap.h"
@@ -21,6 +24,7 @@ struct lode_index {
 	char *path;
 	char *lang;              /* canonical stemmer name, from the index */
 	lode_index_opts_t opts;  /* borrowed strings: valid while the caller's are */
+	rdd_t *rdd[SEGMENTS_MAX]; /* a bulk build's records per segment (runs_docdata.h) */
 	buf_t err;
 };
 
@@ -68,7 +72,8 @@ typedef struct {
 	int touched_only;            /* content unchanged: only remember the new mtime */
 	const char *reason;          /* static, or points into reason_buf */
 	char reason_buf[160];
-	xap_doc_t **docs;
+	xap_doc_t **docs;            /* its documents for Xapian's writer, or ... */
+	docbuf_t *bufs;              /* ... as recorded, for a bulk build's (index_runs.c) */
 	size_t ndocs, cap;
 	warning_t *warns;
 	size_t nwarns;
@@ -99,6 +104,13 @@ typedef struct {
 	double last_progress;
 	uint64_t bytes_total;
 	int fresh;                  /* the index was empty: nothing to replace */
+	/* A bulk build (index_runs.c): each batch written by lode's own writer
+	 * as a run of this segment, not by Xapian's */
+	int bulk;
+	gw_t *run;                  /* the open batch's run */
+	char *run_path;
+	unsigned run_no;            /* the runs this writer started */
+	unsigned next_did;          /* the next document's id in the segment */
 } writer_t;
 
 /* Record the failure of WHAT in the index's message; cancels the batch. */
@@ -118,6 +130,19 @@ void writer_progress(writer_t *w, const lode_index_summary_t *so_far);
  * each through WS[its segment]. */
 lode_status_t writer_remove_gone(writer_t *ws, walk_list_t *files, strmap_t *known,
 				 char **roots, size_t nroots, const lode_index_callbacks_t *cb);
+
+/* ----------------------------- a bulk build's runs (index_runs.c, runs.h) */
+
+/* Whether W's batches can be runs: a new index's segment in a stub, and no
+ * document from stdin (whose id replaces itself). Sets it up if so. */
+void runs_writer_setup(writer_t *w, int have_stdin);
+/* Begin, add to, end or drop the open batch's run. */
+lode_status_t runs_writer_begin(writer_t *w);
+lode_status_t runs_writer_add(writer_t *w, job_t *j);
+lode_status_t runs_writer_commit(writer_t *w);
+void runs_writer_drop(writer_t *w);
+/* 1 when some segment of IDX has runs listed (a merge is due). */
+int index_has_runs(lode_index_t *idx);
 
 /* Index FILES against KNOWN (path -> known_t), remove the known files under
  * ROOTS (entries may be NULL) that are gone, then read one document from

@@ -68,7 +68,10 @@ static void batch_ends(writer_t *w, int keep)
 static void batch_drop(writer_t *w)
 {
 	if (w->in_txn) {
-		xap_db_cancel_transaction(w->db);
+		if (w->bulk)
+			runs_writer_drop(w);
+		else
+			xap_db_cancel_transaction(w->db);
 		w->in_txn = 0;
 	}
 	batch_ends(w, 0);
@@ -109,9 +112,15 @@ static lode_status_t txn_begin(writer_t *w)
 {
 	if (w->in_txn)
 		return LODE_OK;
-	xap_status_t xs = xap_db_begin_transaction(w->db, 1);
-	if (xs != XAP_OK)
-		return writer_fail(w, xs, "cannot start a batch");
+	if (w->bulk) {
+		lode_status_t rc = runs_writer_begin(w);
+		if (rc != LODE_OK)
+			return rc;
+	} else {
+		xap_status_t xs = xap_db_begin_transaction(w->db, 1);
+		if (xs != XAP_OK)
+			return writer_fail(w, xs, "cannot start a batch");
+	}
 	w->in_txn = 1;
 	w->batch_docs = 0;
 	w->batch_bytes = 0;
@@ -149,6 +158,19 @@ lode_status_t writer_commit(writer_t *w)
 		return no_room(w, avail, need, others);
 	}
 	double t = index_now();
+	if (w->bulk) {
+		lode_status_t rc = runs_writer_commit(w);
+		__atomic_fetch_sub(&w->idx->space_reserved, need, __ATOMIC_RELAXED);
+		w->sum->t_commit += index_now() - t;
+		if (rc != LODE_OK) {
+			w->in_txn = 0;
+			batch_ends(w, 0);
+			return rc;
+		}
+		w->in_txn = 0;
+		batch_ends(w, 1);
+		return LODE_OK;
+	}
 	xap_status_t xs = xap_db_commit_transaction(w->db);
 	__atomic_fetch_sub(&w->idx->space_reserved, need, __ATOMIC_RELAXED);
 	w->in_txn = 0;
@@ -241,6 +263,15 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 	xap_status_t xs = XAP_OK;
 	switch (j->outcome) {
 	case LODE_FILE_INDEXED:
+		if (w->bulk) {
+			if ((rc = runs_writer_add(w, j)) != LODE_OK)
+				return rc;
+			w->pend.indexed++;
+			w->pend.docs_added += j->ndocs;
+			w->batch_docs += (unsigned)j->ndocs;
+			w->batch_bytes += j->bytes;
+			break;
+		}
 		if (j->f && (j->known || !w->fresh))
 			xs = forget_file(w, path);
 		for (size_t i = 0; xs == XAP_OK && i < j->ndocs; i++) {

@@ -41,6 +41,7 @@ typedef struct {
 	const lode_index_callbacks_t *cb;
 	volatile int abort;
 	parse_jsonl_map_t jmap;
+	int bulk;  /* the writers write runs (index_runs.c): jobs keep their docbufs */
 } pipe_t;
 
 typedef struct {
@@ -79,13 +80,17 @@ static int job_emit(void *ctx, const ldoc_t *d)
 	double t = index_now();
 	if (j->ndocs == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 4;
-		xap_doc_t **nd = realloc(j->docs, cap * sizeof *nd);
+		void *nd = e->p->bulk ? realloc(j->bufs, cap * sizeof *j->bufs)
+				      : realloc(j->docs, cap * sizeof *j->docs);
 		if (!nd) {
 			e->failed = 1;
 			e->why = "out of memory";
 			return 1;
 		}
-		j->docs = nd;
+		if (e->p->bulk)
+			j->bufs = nd;
+		else
+			j->docs = nd;
 		j->cap = cap;
 	}
 	ldoc_t dd = *d;
@@ -94,6 +99,12 @@ static int job_emit(void *ctx, const ldoc_t *d)
 	if (terms_build(e->terms, &dd, &e->tf, &e->doc, &e->why)) {
 		e->failed = 1;
 		return 1;
+	}
+	if (e->p->bulk) { /* the recording itself goes to the writer */
+		j->bufs[j->ndocs++] = e->doc;
+		e->doc = (docbuf_t)DOCBUF_INIT;
+		j->t_terms += index_now() - t;
+		return 0;
 	}
 	xap_doc_t *doc = NULL;
 	xap_status_t xs = xap_doc_new(&doc);
@@ -217,10 +228,16 @@ static void process(pipe_t *p, job_t *j, terms_t *terms)
 
 static void job_release(job_t *j)
 {
-	for (size_t i = 0; i < j->ndocs; i++)
-		xap_doc_destroy(j->docs[i]);
+	for (size_t i = 0; i < j->ndocs; i++) {
+		if (j->bufs)
+			docbuf_free(&j->bufs[i]);
+		else
+			xap_doc_destroy(j->docs[i]);
+	}
 	free(j->docs);
+	free(j->bufs);
 	j->docs = NULL;
+	j->bufs = NULL;
 	j->ndocs = j->cap = 0;
 	for (size_t i = 0; i < j->nwarns; i++)
 		free(j->warns[i].reason);
@@ -489,6 +506,13 @@ lode_status_t pipeline_run(lode_index_t *idx, walk_list_t *files, strmap_t *know
 	if (have_stdin)
 		p.njobs++; /* the last job, f == NULL, in segment 0 */
 	for (unsigned k = 0; k < nseg; k++)
+		runs_writer_setup(&w[k], have_stdin);
+	p.bulk = w[0].bulk;
+	for (unsigned k = 1; k < nseg; k++)
+		p.bulk &= w[k].bulk;
+	for (unsigned k = 0; k < nseg && !p.bulk; k++)
+		w[k].bulk = 0; /* all or none: the jobs are built for one kind */
+	for (unsigned k = 0; k < nseg; k++)
 		w[k].bytes_total = bytes_total;
 
 	unsigned nw = index_jobs(o);
@@ -527,6 +551,7 @@ out:
 	for (unsigned k = 0; k < nseg; k++) {
 		buf_free(&w[k].term);
 		buf_free(&w[k].val);
+		free(w[k].run_path);
 	}
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.done_cv);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "runs.h"
 #include "walk.h"
 
 #define STUB "XAPIANDB"
@@ -39,7 +40,8 @@ void segments_free(segments_t *s)
 	s->n = 0;
 }
 
-/* One stub line, "auto s0" or "glass s0": the segment's directory. Other
+/* One stub line, "auto s0" or "glass s0": the segment's directory (or one
+ * of its runs, which is not a segment: runs.h). Other
  * backends (remote, inmemory) are not segments lode writes. */
 static int stub_line(const char *index, const char *line, size_t len, segments_t *out,
 		     const char **why)
@@ -57,6 +59,8 @@ static int stub_line(const char *index, const char *line, size_t len, segments_t
 	}
 	const char *name = sp + 1;
 	size_t nlen = len - (size_t)(name - line);
+	if (runs_is_run(name, nlen))
+		return 0; /* a batch of a build, merged into its segment later (runs.h) */
 	if (!nlen || out->n == SEGMENTS_MAX) {
 		*why = nlen ? "the index has too many segments" : "bad line in the index's XAPIANDB";
 		return -1;
