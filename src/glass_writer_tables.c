@@ -423,13 +423,16 @@ static int write_positions(out_t *o)
 	int rc = table_open(o, "position.glass", 0);
 	for (size_t r = 0; r < w->terms.n && !rc; r++) {
 		const gw_term_t *t = &w->terms.v[o->order[r]];
+		/* the key: the escaped term once, a docid after it each time */
+		unsigned char key[GE_MAX_KEY + GE_SORTABLE_MAX];
+		size_t tl = 0;
 		for (size_t i = o->tstart[r]; i < o->tstart[r + 1]; i++) {
 			const tpost_t *p = &o->tp[i];
 			if (!p->plen)
 				continue;
-			unsigned char key[GE_MAX_KEY + GE_SORTABLE_MAX];
-			size_t kl = ge_position_key(key, w->chars.p + t->off, t->len,
-						    w->docs.v[p->doc].docid);
+			if (!tl)
+				tl = ge_term(key, w->chars.p + t->off, t->len, 0);
+			size_t kl = tl + ge_sortable_uint(key + tl, w->docs.v[p->doc].docid);
 			if (gbt_add(o->t, key, kl, w->posbytes.p + p->poff, p->plen)) {
 				rc = io_fail(o);
 				break;

@@ -16,10 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glass_docdata.h"
 #include "glass_writer.h"
 #include "xapian_c.h"
 #include "helpers/testutil.h"
 #include "helpers/xaptest.h"
+
+/* Under ASan: libxapian 1.4.22's Database::check() itself frees an object
+ * with a sized delete of the wrong size (inside libxapian.so), so that one
+ * check is off for this binary, as in test_binding. Unused without ASan. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "new_delete_type_mismatch=0";
+}
 
 /* ------------------------------------------------------------ documents */
 
@@ -623,7 +633,8 @@ static void test_big_data(void **state)
 }
 
 /* Two gw databases of disjoint docids, merged by Xapian's compactor
- * keeping docids, read as Xapian's one database of all the documents. */
+ * keeping docids, and by lode's (glass_compact: renumbering, data kept
+ * raw), read as Xapian's one database of all the documents. */
 static void test_compact(void **state)
 {
 	dirs_t *d = *state;
@@ -640,9 +651,15 @@ static void test_compact(void **state)
 	char *err = NULL;
 	OK(xap_compact_keep_docids((const char *const[]){ a, b }, 2, m, &err), err);
 	compare_dbs(d->xap, m, gen_slots);
+	/* lode's own compaction renumbers: B's docids follow A's last here */
+	char *r = tu_path(d->root, "r");
+	assert_int_equal(lo.docs[lo.n - 1].docid + 1, hi.docs[0].docid);
+	OK(glass_compact((const char *const[]){ a, b }, 2, r, 0, &err), err);
+	compare_dbs(d->xap, r, gen_slots);
 	free(a);
 	free(b);
 	free(m);
+	free(r);
 	gen_free(g);
 }
 
