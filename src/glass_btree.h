@@ -67,8 +67,10 @@ int gbt_sync(gbt_t *t);
 void gbt_free(gbt_t *t);
 
 /* Root info for a table not written at all (no file), as Xapian records an
- * absent lazy table (docdata, position, spelling, synonym may be absent;
- * postlist and termlist must exist: give them an empty table instead). */
+ * absent lazy table. docdata, position, spelling and synonym may be absent;
+ * postlist may not, nor termlist if Xapian's writer is to open the
+ * database (a reader does without): give them an empty table instead
+ * (gbt_new, then gbt_finish with no entries). */
 void gbt_root_absent(glass_root_t *root, unsigned blocksize, uint32_t compress_min);
 
 /* Glass's key order: <0, 0, >0 as A sorts before, with, after B. */

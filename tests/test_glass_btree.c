@@ -13,9 +13,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,31 +184,31 @@ static void mk_binary(set_t *s)
 
 /* ---------------------------------------------------------- databases */
 
-static void root_default(glass_root_t *r, int table)
+static void root_default(glass_root_t *r, int table, unsigned bs)
 {
 	/* Xapian's defaults: compress from 18 bytes, but not postlist, position */
-	gbt_root_absent(r, BS, table == GLASS_POSTLIST || table == GLASS_POSITION ? 0 : 18);
+	gbt_root_absent(r, bs, table == GLASS_POSTLIST || table == GLASS_POSITION ? 0 : 18);
 }
 
-static void empty_table(const char *dir, const char *name, glass_root_t *r)
+static void empty_table(const char *dir, const char *name, glass_root_t *r, unsigned bs)
 {
 	char *p = tu_path(dir, name);
-	gbt_t *t = gbt_new(p, BS, 18, 1);
+	gbt_t *t = gbt_new(p, bs, 18, 1);
 	assert_non_null(t);
 	assert_int_equal(gbt_finish(t, r), 0);
 	gbt_free(t);
 	free(p);
 }
 
-/* Write S into a new database DIR (the metadata prefix added to each key);
- * *PL gets the postlist table's root info. */
-static void build_db(const char *dir, const set_t *s, glass_root_t *pl)
+/* Write S into a new database DIR of BS-byte blocks (the metadata prefix
+ * added to each key); *PL gets the postlist table's root info. */
+static void build_db(const char *dir, const set_t *s, glass_root_t *pl, unsigned bs)
 {
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, bs);
 	char *p = tu_path(dir, "postlist.glass");
-	gbt_t *t = gbt_new(p, BS, 0, 1);
+	gbt_t *t = gbt_new(p, bs, 0, 1);
 	free(p);
 	assert_non_null(t);
 	char key[GBT_MAX_KEY + 2];
@@ -217,7 +219,7 @@ static void build_db(const char *dir, const set_t *s, glass_root_t *pl)
 	}
 	assert_int_equal(gbt_finish(t, &roots[GLASS_POSTLIST]), 0);
 	gbt_free(t);
-	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST]);
+	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST], bs);
 	glass_stats_t st = { 0 };
 	assert_int_equal(glass_version_write(dir, 1, roots, &st), 0);
 	if (pl)
@@ -308,6 +310,7 @@ static off_t file_size(const char *dir, const char *name)
 typedef struct {
 	const char *name;
 	void (*make)(set_t *);
+	unsigned bs;    /* block size */
 	unsigned level; /* the tree's expected height */
 	/* what Xapian's check reports: the only problem it sees with an empty
 	 * metadata value (Xapian deletes the key instead of storing "") */
@@ -315,12 +318,14 @@ typedef struct {
 } case_t;
 
 static const case_t cases[] = {
-	{ "a few entries", mk_few, 0, 0 },
-	{ "empty tags", mk_empty_tags, 0, 2 },
-	{ "100 KB and 3 MB tags", mk_big, 1, 0 },
-	{ "keys of the maximum length", mk_max_keys, 2, 0 },
-	{ "50,000 entries", mk_many, 2, 0 },
-	{ "binary keys and tags", mk_binary, 0, 0 },
+	{ "a few entries", mk_few, BS, 0, 0 },
+	{ "empty tags", mk_empty_tags, BS, 0, 2 },
+	{ "100 KB and 3 MB tags", mk_big, BS, 1, 0 },
+	{ "keys of the maximum length", mk_max_keys, BS, 2, 0 },
+	{ "50,000 entries", mk_many, BS, 2, 0 },
+	{ "binary keys and tags", mk_binary, BS, 0, 0 },
+	{ "2 KB blocks", mk_spanning, 2048, 2, 0 },
+	{ "64 KB blocks", mk_spanning, 65536, 1, 0 },
 };
 
 /* Each case: written, read back exactly, checked clean. */
@@ -331,13 +336,13 @@ static void test_case(void **state)
 	c->make(&s);
 	char *dir = tu_mkdtemp();
 	glass_root_t pl;
-	build_db(dir, &s, &pl);
+	build_db(dir, &s, &pl, c->bs);
 	assert_int_equal(pl.num_entries, s.n);
 	assert_int_equal(pl.level, c->level);
 	assert_false(pl.root_is_fake);
 	assert_true(pl.sequential);
 	/* every block of the file is in the tree: the file is that long */
-	assert_int_equal(file_size(dir, "postlist.glass") % BS, 0);
+	assert_int_equal(file_size(dir, "postlist.glass") % c->bs, 0);
 	assert_checks(dir, c->check_errors);
 	assert_holds(dir, &s, NULL, NULL);
 	tu_rmtree(dir);
@@ -355,7 +360,7 @@ static void test_xapian_updates(void **state)
 	mk_big(&s);
 	set_sort(&s);
 	char *dir = tu_mkdtemp();
-	build_db(dir, &s, NULL);
+	build_db(dir, &s, NULL, BS);
 
 	xap_db_t *db = NULL;
 	char *err = NULL;
@@ -412,7 +417,7 @@ static void test_compact(void **state)
 	char *out = tu_mkdtemp();
 	char *dest = tu_path(out, "db");
 	set_sort(&s);
-	build_db(dir, &s, NULL);
+	build_db(dir, &s, NULL, BS);
 
 	const char *srcs[] = { dir };
 	char *err = NULL;
@@ -458,11 +463,20 @@ static void test_rejects(void **state)
 		assert_int_equal(gbt_add(t, k, bad[i].klen, "x", 1), -1);
 		assert_int_equal(errno, EINVAL);
 	}
+	/* a tag of more than GBT_MAX_COMPONENTS items (never touched: calloc's
+	 * pages stay unmapped) */
+	size_t huge = (size_t)(GBT_MAX_COMPONENTS + 1) * (BS / 4);
+	char *big = calloc(1, huge);
+	assert_non_null(big);
+	errno = 0;
+	assert_int_equal(gbt_add(t, META "n", 3, big, huge), -1);
+	assert_int_equal(errno, EFBIG);
+	free(big);
 	/* a maximal key is fine */
 	assert_int_equal(gbt_add(t, longkey, GBT_MAX_KEY, "2", 1), 0);
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, BS);
 	assert_int_equal(gbt_finish(t, &roots[GLASS_POSTLIST]), 0);
 	assert_int_equal(roots[GLASS_POSTLIST].num_entries, 2);
 	assert_int_equal(gbt_add(t, META "n", 3, "x", 1), -1); /* finished */
@@ -479,7 +493,7 @@ static void test_rejects(void **state)
 	assert_int_equal(errno, EINVAL);
 	free(p);
 
-	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST]);
+	empty_table(dir, "termlist.glass", &roots[GLASS_TERMLIST], BS);
 	assert_true(roots[GLASS_TERMLIST].root_is_fake);
 	glass_stats_t st = { 0 };
 	assert_int_equal(glass_version_write(dir, 1, roots, &st), 0);
@@ -501,6 +515,47 @@ static void test_rejects(void **state)
 	free(dir);
 }
 
+/* A failed write (the file may not grow past 64 KB) fails the add that
+ * met it, and every call after it, with its errno. */
+static void test_write_error(void **state)
+{
+	(void)state;
+	struct rlimit old, small = { 64 * 1024, 0 };
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
+	char *dir = tu_mkdtemp();
+	char *p = tu_path(dir, "postlist.glass");
+	gbt_t *t = gbt_new(p, BS, 0, 1);
+	assert_non_null(t);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	unsigned char tag[1000] = { 0 };
+	int r = 0;
+	unsigned i;
+	for (i = 0; i < 10000 && r == 0; i++) {
+		char k[16];
+		int kl = snprintf(k, sizeof k, "k%06u", i);
+		r = gbt_add(t, k, (size_t)kl, tag, sizeof tag);
+	}
+	int e = errno;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(r, -1);
+	assert_int_equal(e, EFBIG);
+	assert_true(i > 64); /* it failed at the write, not at once */
+	errno = 0;
+	assert_int_equal(gbt_add(t, "z", 1, "", 0), -1);
+	assert_int_equal(errno, EFBIG);
+	glass_root_t root;
+	errno = 0;
+	assert_int_equal(gbt_finish(t, &root), -1);
+	assert_int_equal(errno, EFBIG);
+	gbt_free(t);
+	free(p);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* The statistics come back as written (the two stored as differences
  * too), and each database gets its own version 4 UUID. */
 static void test_version_file(void **state)
@@ -512,7 +567,7 @@ static void test_version_file(void **state)
 		dirs[i] = tu_mkdtemp();
 		set_t s = { 0 };
 		mk_few(&s);
-		build_db(dirs[i], &s, NULL);
+		build_db(dirs[i], &s, NULL, BS);
 		set_free(&s);
 		xap_db_t *db = NULL;
 		char *err = NULL;
@@ -531,11 +586,11 @@ static void test_version_file(void **state)
 	/* statistics, over a database of no documents: read, not checked */
 	glass_root_t roots[GLASS_TABLES];
 	for (int i = 0; i < GLASS_TABLES; i++)
-		root_default(&roots[i], i);
+		root_default(&roots[i], i, BS);
 	char *post = tu_path(dirs[0], "postlist.glass");
 	unlink(post);
 	free(post);
-	empty_table(dirs[0], "postlist.glass", &roots[GLASS_POSTLIST]);
+	empty_table(dirs[0], "postlist.glass", &roots[GLASS_POSTLIST], BS);
 	glass_stats_t st = { .doccount = 3, .last_docid = 9, .doclen_lbound = 2,
 			     .doclen_ubound = 500, .wdf_ubound = 40,
 			     .total_doclen = 5000000000ull };
@@ -678,7 +733,7 @@ static void test_version_as_xapian(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 5];
+	struct CMUnitTest tests[sizeof cases / sizeof cases[0] + 6];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct CMUnitTest u = cmocka_unit_test_prestate(test_case, (void *)&cases[i]);
@@ -689,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_xapian_updates),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_version_file),
 		cmocka_unit_test(test_version_as_xapian),
 	};
