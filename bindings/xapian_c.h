@@ -377,6 +377,35 @@ xap_status_t xap_mset_item(xap_mset_t *m, size_t i, unsigned *docid, double *wei
 /* The document of item I (caller destroys). */
 xap_status_t xap_mset_doc(xap_mset_t *m, size_t i, xap_doc_t **out);
 
+/* ------------------------------------------ inspect (xapian_c_inspect.cc)
+ * Added with the bulk glass writer (glass_writer.h), whose tests compare a
+ * database it writes with one Xapian writes, through Xapian's API. */
+
+/* WritableDatabase::replace_document(DOCID, DOC): DOC becomes document
+ * DOCID (> 0), added when there is none. Needs a writable DB. */
+xap_status_t xap_db_replace_doc(xap_db_t *db, unsigned docid, const xap_doc_t *doc);
+/* TERM's posting list: docids ascending and each one's wdf (*docids and
+ * *wdfs malloc'd, *n entries; caller frees both). */
+xap_status_t xap_db_postlist_wdf(xap_db_t *db, const char *term, size_t len,
+				 unsigned **docids, unsigned **wdfs, size_t *n);
+/* Length of document DOCID (XAP_NOT_FOUND when there is none). */
+xap_status_t xap_db_doclength(xap_db_t *db, unsigned docid, unsigned *out);
+/* The lower and upper bounds on document length Xapian keeps. */
+xap_status_t xap_db_doclength_bounds(xap_db_t *db, unsigned *lo, unsigned *hi);
+/* Xapian's upper bound on TERM's wdf. */
+xap_status_t xap_db_wdf_upper_bound(xap_db_t *db, const char *term, size_t len, unsigned *out);
+/* SLOT's statistics: how many documents have a value there, the least and
+ * greatest (*lo, *hi malloc'd, NUL-terminated too; caller frees). */
+xap_status_t xap_db_value_stats(xap_db_t *db, unsigned slot, unsigned *freq, char **lo,
+				size_t *lolen, char **hi, size_t *hilen);
+/* The slots DOC has values in, ascending (*slots malloc'd; caller frees). */
+xap_status_t xap_doc_values(xap_doc_t *doc, unsigned **slots, size_t *n);
+/* xap_compact keeping every docid (Xapian::DBCOMPACT_NO_RENUMBER): the
+ * sources' docid ranges must not overlap. */
+xap_status_t xap_compact_keep_docids(const char *const *srcs, size_t n_srcs, const char *dest,
+				     char **errmsg);
+/* ------------------------------------------------------- end of inspect */
+
 #ifdef __cplusplus
 }
 #endif
