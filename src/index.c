@@ -161,8 +161,14 @@ static xap_status_t meta_set(xap_db_t *db, const char *key, const char *val)
 static int room_to_compact(lode_index_t *idx, const lode_index_callbacks_t *cb)
 {
 	uint64_t need = space_commit_need(0, 0), avail;
-	for (unsigned k = 0; k < idx->layout.n; k++)
+	for (unsigned k = 0; k < idx->layout.n; k++) {
 		need += space_dir_bytes(idx->layout.path[k]);
+		runs_t r = RUNS_INIT; /* a bulk build's runs, merged into it */
+		if (runs_read(idx->path, idx->layout.path[k], &r) == 0)
+			for (size_t i = 0; i < r.n; i++)
+				need += space_dir_bytes(r.path[i]);
+		runs_free(&r);
+	}
 	if (space_avail(idx->layout.path[0], &avail) != 0 || avail >= need)
 		return 1;
 	if (cb && cb->on_warning) {
@@ -495,13 +501,6 @@ lode_status_t lode_index_open(const char *path, const lode_index_opts_t *opts,
 	}
 	idx->db = idx->seg[0];
 	rc = init_settings(idx, opts->lang);
-	/* a bulk build stopped before its end left runs (runs.h): they go into
-	 * their segments before anything else is written */
-	if (rc == LODE_OK && idx->layout.n && strcmp(idx->layout.path[0], path) != 0) {
-		runs_clear_unlisted(path);
-		if (index_has_runs(idx))
-			rc = index_compact(idx);
-	}
 	if (rc != LODE_OK) {
 		if (errmsg)
 			*errmsg = strdup(lode_index_errmsg(idx));
@@ -770,6 +769,12 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 			goto out;
 		}
 	}
+	/* A bulk build stopped before its end (by a signal, a stop asked for,
+	 * a crash) left runs (runs.h): they go into their segments before
+	 * anything else is read or written. */
+	runs_clear_unlisted(idx->path);
+	if (index_has_runs(idx) && (rc = index_compact(idx)) != LODE_OK)
+		goto out;
 	if (load_known(idx, &known)) {
 		index_set_err(idx, "cannot read the index: %s", xap_db_errmsg(idx->db));
 		rc = LODE_ENGINE;
@@ -779,6 +784,10 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 	/* The roots go in with the first batch: after a crash, a plain
 	 * `lode index` knows what to finish. */
 	rc = remember_roots(idx, keep_roots, nroots);
+	/* A new index's batches may be runs (index_runs.c), which segment 0's
+	 * own writer does not commit: the roots are committed now. */
+	if (rc == LODE_OK && known.n == 0 && index_doc_count(idx) == 0)
+		rc = index_status_of(xap_db_commit(idx->db));
 	if (rc != LODE_OK) {
 		index_set_err(idx, "cannot record the roots: %s", xap_db_errmsg(idx->db));
 		goto out;
@@ -789,12 +798,13 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		 * it the run that made the index or one that finished it after an
 		 * interruption; asked to stop once every file was in, the
 		 * compaction is left for the next run. */
-		/* a bulk build's runs are merged into their segments whatever
-		 * --no-compact says: that merge is how they get there */
-		int runs = rc == LODE_OK && index_has_runs(idx);
-		int compact = runs || (rc == LODE_OK && first_build_pending(idx) &&
-				       !idx->opts.no_compact && !idx->compacted &&
-				       index_doc_count(idx) > 0);
+		/* a bulk build's runs (index_runs.c) are merged into their
+		 * segments by the compaction; with --no-compact they stay as
+		 * they are, searchable, until the next run merges them */
+		int compact = rc == LODE_OK && !idx->opts.no_compact &&
+			      (index_has_runs(idx) ||
+			       (first_build_pending(idx) && !idx->compacted &&
+				index_doc_count(idx) > 0));
 		if (compact && cb && cb->stop && *cb->stop) {
 			compact = 0;
 			rc = LODE_INTERRUPTED;
