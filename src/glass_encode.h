@@ -76,7 +76,8 @@ size_t ge_slots_key(unsigned char *k, uint32_t did);
 /* User metadata: "\0\xc0" then KEY (at most GE_MAX_KEY - 2 bytes). */
 size_t ge_metadata_key(unsigned char *k, const char *key, size_t len);
 
-/* The value of an entry made: key and tag. */
+/* Where a list's entries go, in key order: KEY and TAG are lent for the
+ * call only; non-zero fails the list (its rc sticks). */
 typedef int (*ge_emit_fn)(void *ctx, const void *key, size_t klen, const void *tag, size_t tlen);
 
 /* A posting list (or the document length list) written chunk by chunk.
@@ -99,7 +100,8 @@ typedef struct {
 } ge_postlist_t;
 
 void ge_postlist_init(ge_postlist_t *pl, ge_emit_fn emit, void *ctx);
-/* Start TERM's list (NULL: the length list) of TF entries summing to CF. */
+/* Start TERM's list (NULL: the length list) of TF entries summing to CF;
+ * TERM stays readable until ge_postlist_end. */
 void ge_postlist_begin(ge_postlist_t *pl, const char *term, size_t len, uint64_t tf, uint64_t cf);
 /* Entries in increasing docid order. */
 void ge_postlist_add(ge_postlist_t *pl, uint32_t did, uint64_t wdf);

@@ -56,8 +56,8 @@ int gw_metadata(gw_t *w, const char *key, size_t klen, const char *tag, size_t t
  * Outside a document. After it (either way) only gw_error and gw_free. */
 int gw_finish(gw_t *w);
 
-/* Why the last call failed ("" when none did); owned by W, valid until the
- * next call on W. */
+/* Why the last failed call failed ("" while none has); owned by W, valid
+ * until the next call on W. */
 const char *gw_error(const gw_t *w);
 
 /* Free W (NULL: no-op). Without a successful gw_finish, the table files

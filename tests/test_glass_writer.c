@@ -611,6 +611,18 @@ static void test_generated(void **state)
 	build_xapian(d->xap, &c);
 	build_gw(d->gw, &c);
 	compare_dbs(d->xap, d->gw, gen_slots);
+	/* what the batch was made to hold: a posting list of several chunks
+	 * (at least 2 bytes an entry, a chunk ends past 2000), a long
+	 * position list (document 50 has 2500 words) */
+	xap_db_t *db = open_read(d->gw);
+	unsigned tf, *pos;
+	size_t n;
+	DBOK(db, xap_db_term_freq(db, "w0", 2, &tf));
+	assert_true(tf > 2500);
+	DBOK(db, xap_db_positions(db, 50, "w0", 2, &pos, &n));
+	assert_true(n > 150);
+	free(pos);
+	xap_db_destroy(db);
 	gen_free(g);
 }
 
