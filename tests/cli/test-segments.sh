@@ -57,6 +57,30 @@ expect_err "three segments, no change: all unchanged" "0 indexed .* $NFILES unch
 run env LODE_BULK=0 "$LODE" index -q -j2 --segments 3 --no-compact -i "$T/loose" "$CORPUS"
 expect_rc "--no-compact: exit 0" 0
 same_answers "--no-compact: same answers" "$T/loose" "$T/ref"
+# A new segmented index is written by lode's own writer: each batch a
+# database of its own (a run, listed in the stub beside its segment and
+# searchable at once), merged into the segments when the build ends.
+runs_of() { grep -c '^auto s[0-9]*\.r[0-9]*$' "$1/XAPIANDB"; }
+expect_eq "bulk build: no run left listed once it ends" "$(runs_of "$T/three")" 0
+set -- "$T"/three/s*.r*
+[ -e "$1" ] && got=left || got=gone
+expect_eq "bulk build: no run directory left" "$got" gone
+run "$LODE" index -q -j2 --segments 3 --no-compact -i "$T/runs" "$CORPUS"
+expect_rc "bulk build, --no-compact: exit 0" 0
+n=$(runs_of "$T/runs")
+if [ "$n" -ge 3 ]; then ok "bulk build, --no-compact: its runs stay listed ($n)"; else
+	fail "bulk build, --no-compact: its runs stay listed" "$n runs in $(cat "$T/runs/XAPIANDB" | tr '\n' ' ')"; fi
+same_answers "bulk build, runs not merged: same answers, order and scores" "$T/runs" "$T/ref"
+echo "zorblax bulk" >"$CORPUS/d00/bulk-late.md"
+run "$LODE" index -q -i "$T/runs" -j2
+expect_rc "update of an index with runs: exit 0" 0
+expect_eq "update of an index with runs: merged first" "$(runs_of "$T/runs")" 0
+run "$LODE" search -i "$T/runs" -c corpusall
+expect_eq "update of an index with runs: every document once" "$(cat "$T/out")" "$NFILES"
+run "$LODE" search -i "$T/runs" -c zorblax
+expect_eq "update of an index with runs: the new file found" "$(cat "$T/out")" 1
+rm -f "$CORPUS/d00/bulk-late.md"
+
 bytes() { du -sk "$1" | cut -f1; }
 if [ "$(bytes "$T/three")" -lt $(( $(bytes "$T/loose") * 4 / 5 )) ]; then
 	ok "a new index is compacted ($(bytes "$T/three") KB against $(bytes "$T/loose") KB)"; else
