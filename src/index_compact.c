@@ -63,52 +63,26 @@ static int shadow_tables(const char *seg, const char *shadow, int need_docdata)
  * already (compaction takes 2% off it), and each record, deflated by lode,
  * is deflated again in vain first (glass_compact.cc gives the copy Xapian's
  * default compress_min) - half of the compaction's time. So the compactor
- * is given the segment less that table (a directory of hard links), and the
- * table is then linked into the compacted copy (glass_docdata_take). The
- * segment itself is not touched. 0 when done; -1 when some step could not
- * be (no hard links on this file system, a version file laid out
- * otherwise...): C->tmp is then left empty, for the whole compaction; 1
- * when C->tmp could not be made again (errno). */
-static int compact_keep_docdata(cjob_t *c)
+ * is given the sources SRCS less that table (directories of hard links),
+ * and the table of DOCDATA (a glass database) is then linked into the
+ * compacted copy (glass_docdata_take). The sources are not touched. 0 when
+ * done; -1 when some step could not be (no hard links on this file system,
+ * a version file laid out otherwise...): C->tmp is then left empty, for
+ * the compactor to do it all; 1 when C->tmp could not be made again
+ * (errno). NEED_DOCDATA: each source must have a docdata table to leave
+ * out (else -1). */
+static int compact_shadowed(cjob_t *c, const char *const *srcs, size_t n, const char *docdata,
+			    int need_docdata)
 {
-	char *shadow = segments_mktemp(c->seg);
-	if (!shadow)
-		return -1;
-	int rc = shadow_tables(c->seg, shadow, 1);
-	if (rc == 0) {
-		const char *src[1] = { shadow };
-		c->xs = xap_compact(src, 1, c->tmp, 0, &c->em);
-		rc = c->xs == XAP_OK ? glass_docdata_take(c->seg, c->tmp) : -1;
-	}
-	segments_rmtree(shadow);
-	free(shadow);
-	if (rc == 0)
-		return 0;
-	free(c->em);
-	c->em = NULL;
-	c->xs = XAP_OK;
-	segments_rmtree(c->tmp);
-	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
-}
-
-/* The segment and its runs, merged by Xapian's compactor less their
- * document data, which the build wrote once more as one table for the
- * whole segment (runs_docdata.h): that is then linked in. 0 when done, -1
- * when some step could not be (C->tmp is then emptied, for merge_runs). */
-static int merge_runs_fast(cjob_t *c)
-{
-	const char *dd = rdd_finish(c->rdd);
-	size_t n = c->runs.n + 1;
 	char **shadow = calloc(n, sizeof *shadow);
-	int rc = dd && shadow ? 0 : -1;
+	int rc = docdata && shadow ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const char *src = i ? c->runs.path[i - 1] : c->seg;
 		shadow[i] = segments_mktemp(c->seg);
-		rc = shadow[i] ? shadow_tables(src, shadow[i], 0) : -1;
+		rc = shadow[i] ? shadow_tables(srcs[i], shadow[i], need_docdata) : -1;
 	}
 	if (rc == 0) {
 		c->xs = xap_compact((const char *const *)shadow, n, c->tmp, 0, &c->em);
-		rc = c->xs == XAP_OK ? glass_docdata_take(dd, c->tmp) : -1;
+		rc = c->xs == XAP_OK ? glass_docdata_take(docdata, c->tmp) : -1;
 	}
 	for (size_t i = 0; shadow && i < n; i++) {
 		if (shadow[i])
@@ -125,49 +99,33 @@ static int merge_runs_fast(cjob_t *c)
 	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
 }
 
-/* The segment and its runs, merged by Xapian's compactor, which copies the
- * document data too. */
-static void merge_runs(cjob_t *c)
-{
-	if (c->rdd) {
-		int k = merge_runs_fast(c);
-		if (k == 0)
-			return;
-		if (k > 0) {
-			c->xs = XAP_ENGINE;
-			c->em = strdup(strerror(errno));
-			return;
-		}
-	}
-	const char **src = malloc((c->runs.n + 1) * sizeof *src);
-	if (!src) {
-		c->xs = XAP_NOMEM;
-		return;
-	}
-	src[0] = c->seg;
-	for (size_t i = 0; i < c->runs.n; i++)
-		src[i + 1] = c->runs.path[i];
-	c->xs = glass_compact(src, c->runs.n + 1, c->tmp, 0, &c->em);
-	free(src);
-}
-
+/* The segment, with its runs merged into it when it has some. Their
+ * document data comes from the table the build wrote for the whole
+ * segment (runs_docdata.h) when it has one; else the compactor copies it. */
 static void *compact_one(void *arg)
 {
 	cjob_t *c = arg;
-	if (c->runs.n) {
-		merge_runs(c);
+	size_t n = c->runs.n + 1;
+	const char **src = malloc(n * sizeof *src);
+	if (!src) {
+		c->xs = XAP_NOMEM;
 		return NULL;
 	}
-	int k = compact_keep_docdata(c);
-	if (k == 0)
-		return NULL;
+	src[0] = c->seg;
+	for (size_t i = 1; i < n; i++)
+		src[i] = c->runs.path[i - 1];
+	int k = -1;
+	if (n == 1)
+		k = compact_shadowed(c, src, 1, c->seg, 1);
+	else if (c->rdd)
+		k = compact_shadowed(c, src, n, rdd_finish(c->rdd), 0);
 	if (k > 0) { /* its directory could not be made again */
 		c->xs = XAP_ENGINE;
 		c->em = strdup(strerror(errno));
-		return NULL;
+	} else if (k < 0) {
+		c->xs = glass_compact(src, n, c->tmp, 0, &c->em);
 	}
-	const char *src[1] = { c->seg };
-	c->xs = glass_compact(src, 1, c->tmp, 0, &c->em);
+	free(src);
 	return NULL;
 }
 

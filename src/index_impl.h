@@ -115,6 +115,9 @@ typedef struct {
 
 /* Record the failure of WHAT in the index's message; cancels the batch. */
 lode_status_t writer_fail(writer_t *w, xap_status_t xs, const char *what);
+/* What the index remembers of file F ("f:" metadata, schema.h): the key
+ * into W->term, the value into W->val (check their oom). */
+void writer_file_record(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs);
 /* Write one finished job (in a batch, committed when it is full). */
 lode_status_t writer_write(writer_t *w, job_t *j);
 /* Commit the open batch, if any. */

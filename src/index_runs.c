@@ -17,7 +17,6 @@
 
 #include "index_impl.h"
 #include "runs.h"
-#include "schema.h"
 
 static unsigned segment_of(const writer_t *w)
 {
@@ -140,12 +139,7 @@ lode_status_t runs_writer_add(writer_t *w, job_t *j)
 		}
 		w->next_did++;
 	}
-	/* the file's record, as index_write.c's remember_file keeps it */
-	buf_reset(&w->term);
-	buf_printf(&w->term, "%s%s", META_FILE, j->f->path);
-	buf_reset(&w->val);
-	buf_printf(&w->val, "%lld %llu %llx %zu", (long long)j->f->mtime,
-		   (unsigned long long)j->f->size, (unsigned long long)j->hash, j->ndocs);
+	writer_file_record(w, j->f, j->hash, j->ndocs);
 	if (w->term.oom || w->val.oom)
 		return run_fail(w, LODE_NOMEM, "cannot record a file", NULL);
 	if (gw_metadata(w->run, w->term.p, w->term.len, w->val.p, w->val.len))

@@ -229,13 +229,27 @@ static xap_status_t forget_file(writer_t *w, const char *path)
 	return xap_db_set_metadata(w->db, w->term.p, "", 0);
 }
 
-static lode_status_t remember_file(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
+void writer_file_record(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
 {
 	buf_reset(&w->term);
 	buf_printf(&w->term, "%s%s", META_FILE, f->path);
 	buf_reset(&w->val);
 	buf_printf(&w->val, "%lld %llu %llx %zu", (long long)f->mtime,
 		   (unsigned long long)f->size, (unsigned long long)hash, ndocs);
+}
+
+/* J's file and documents are in the open batch. */
+static void batch_counts(writer_t *w, const job_t *j)
+{
+	w->pend.indexed++;
+	w->pend.docs_added += j->ndocs;
+	w->batch_docs += (unsigned)j->ndocs;
+	w->batch_bytes += j->bytes;
+}
+
+static lode_status_t remember_file(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
+{
+	writer_file_record(w, f, hash, ndocs);
 	xap_status_t xs = xap_db_set_metadata(w->db, w->term.p, w->val.p, w->val.len);
 	return xs == XAP_OK ? LODE_OK : writer_fail(w, xs, "cannot record a file");
 }
@@ -266,10 +280,7 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 		if (w->bulk) {
 			if ((rc = runs_writer_add(w, j)) != LODE_OK)
 				return rc;
-			w->pend.indexed++;
-			w->pend.docs_added += j->ndocs;
-			w->batch_docs += (unsigned)j->ndocs;
-			w->batch_bytes += j->bytes;
+			batch_counts(w, j);
 			break;
 		}
 		if (j->f && (j->known || !w->fresh))
@@ -287,10 +298,7 @@ lode_status_t writer_write(writer_t *w, job_t *j)
 			return writer_fail(w, xs, "cannot add a document");
 		if (j->f && (rc = remember_file(w, j->f, j->hash, j->ndocs)) != LODE_OK)
 			return rc;
-		w->pend.indexed++;
-		w->pend.docs_added += j->ndocs;
-		w->batch_docs += (unsigned)j->ndocs;
-		w->batch_bytes += j->bytes;
+		batch_counts(w, j);
 		break;
 	case LODE_FILE_UNCHANGED: /* touched, same content */
 		if ((rc = remember_file(w, j->f, j->hash, 0)) != LODE_OK)
