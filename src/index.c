@@ -333,16 +333,16 @@ static unsigned new_segments(const lode_index_opts_t *o)
 	return n > 16 ? 16 : n ? n : 1;
 }
 
-/* A new segmented index at PATH, unless PATH holds one already or is taken
- * (then it is opened or created as a plain database, as before). */
+/* A new index at PATH is segmented, one segment for -j1 too: its segments
+ * are listed in a stub, where a bulk build lists its runs (index_runs.c).
+ * Unless PATH holds an index already or is taken (then it is opened or
+ * created as a plain database, as before). */
 static lode_status_t create_segmented(const char *path, const lode_index_opts_t *o,
 				      char **errmsg)
 {
 	if (segments_exists(path))
 		return LODE_OK;
 	unsigned n = new_segments(o);
-	if (n < 2)
-		return LODE_OK;
 	char *em = NULL;
 	char *lang = canonical_lang(o->lang, &em);
 	if (!lang) {

@@ -307,7 +307,7 @@ void segments_rmtree(const char *path)
 int segments_create(const char *index, unsigned n,
 		    int (*init)(void *ctx, const char *segment, unsigned k), void *ctx)
 {
-	if (n < 2 || n > SEGMENTS_MAX) {
+	if (n < 1 || n > SEGMENTS_MAX) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -30,7 +30,7 @@ int segments_read(const char *index, segments_t *out, const char **why);
 /* 1 when INDEX holds a committed database (plain or a stub). */
 int segments_exists(const char *index);
 
-/* Create a new index of N (2..SEGMENTS_MAX) empty segments at INDEX, which
+/* Create a new index of N (1..SEGMENTS_MAX) empty segments at INDEX, which
  * must not exist or be an empty directory. Everything is built in a
  * temporary directory beside INDEX and renamed into place, so INDEX is
  * either absent or complete. INIT (may be NULL) is called with each new

@@ -129,7 +129,7 @@ static void test_create(void **state)
 	assert_true(segments_exists(idx3));
 
 	/* out of range */
-	assert_int_equal(segments_create(idx2, 1, init_ok, NULL), -1);
+	assert_int_equal(segments_create(idx2, 0, init_ok, NULL), -1);
 	assert_int_equal(segments_create(idx2, SEGMENTS_MAX + 1, init_ok, NULL), -1);
 
 	/* only idx and idx3 are in DIR: no hidden leftovers, no idx2 */
