@@ -165,13 +165,14 @@ static void test_not_glass(void **state)
 	free(tmp);
 }
 
-/* lode's own new databases, plain and segmented, are set so already. */
+/* lode's own new databases, an index of one segment or of two, are set so
+ * already. */
 static void test_lode_creates_raw(void **state)
 {
 	(void)state;
 	char *tmp = tu_mkdtemp();
 	static const struct { unsigned segments; const char *db; } cases[] = {
-		{ 1, "" }, { 2, "/s0" }, { 2, "/s1" },
+		{ 1, "/s0" }, { 2, "/s0" }, { 2, "/s1" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char name[32];
