@@ -19,6 +19,7 @@
 #include "schema.h"
 #include "search_guide.h"
 #include "search_impl.h"
+#include "search_order.h"
 #include "snippet.h"
 #include "stem.h"
 #include "stopwords.h"
@@ -485,30 +486,26 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	xs = xap_enquire_set_query(e, q);
 	if (xs == XAP_OK)
 		xs = xap_enquire_set_bm25(e, &bm);
-	if (xs == XAP_OK) {
-		if (o->sort == LODE_SORT_RELEVANCE)
-			xs = xap_enquire_sort_relevance_then_value(e, SLOT_SORT, 0);
-		else
-			xs = xap_enquire_sort_value_then_relevance(e, SLOT_DATE,
-								   o->sort == LODE_SORT_DATE_DESC);
-	}
 	unsigned ndocs = 0;
 	xap_mset_t *ms = NULL;
+	size_t *order = NULL, n = 0;
 	unsigned limit = o->limit ? o->limit : 10;
 	if (xs != XAP_OK)
 		search_set_err(s, "search failed", xap_enquire_errmsg(e));
 	else if ((xs = xap_db_doc_count(s->db, &ndocs)) != XAP_OK)
 		search_set_err(s, "search failed", xap_db_errmsg(s->db));
-	else if ((xs = xap_enquire_mset(e, o->offset, limit, o->exact_count ? ndocs : 0,
-					&ms)) != XAP_OK)
-		search_set_err(s, "search failed", xap_enquire_errmsg(e));
+	else if ((xs = search_order(e, o->sort, o->offset, limit, o->exact_count ? ndocs : 0, &ms,
+				    &order, &n)) != XAP_OK)
+		search_set_err(s, "search failed",
+			       ms ? xap_mset_errmsg(ms) : xap_enquire_errmsg(e));
 	if (xs != XAP_OK) {
+		free(order);
+		xap_mset_destroy(ms);
 		xap_enquire_destroy(e);
 		xap_query_destroy(q);
 		return (lode_status_t)xs;
 	}
 	r->total = o->exact_count ? xap_mset_matches_lower(ms) : xap_mset_matches_estimated(ms);
-	size_t n = xap_mset_size(ms);
 	r->hits = calloc(n ? n : 1, sizeof *r->hits);
 	r->store = calloc(n ? n : 1, sizeof *r->store);
 	lode_status_t rc = (r->hits && r->store) ? LODE_OK : LODE_NOMEM;
@@ -527,9 +524,9 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 		unsigned docid;
 		double wt;
 		xap_doc_t *doc = NULL;
-		xs = xap_mset_item(ms, i, &docid, &wt);
+		xs = xap_mset_item(ms, order[i], &docid, &wt);
 		if (xs == XAP_OK)
-			xs = xap_mset_doc(ms, i, &doc);
+			xs = xap_mset_doc(ms, order[i], &doc);
 		if (xs != XAP_OK) {
 			search_set_err(s, "cannot read a result", xap_mset_errmsg(ms));
 			rc = (lode_status_t)xs;
@@ -544,6 +541,7 @@ static lode_status_t run_once(lode_search_t *s, const qnode_t *tree, const lode_
 	guide_free(g);
 	snip_matcher_free(m);
 	buf_free(&wc.term);
+	free(order);
 	xap_mset_destroy(ms);
 	xap_enquire_destroy(e);
 	xap_query_destroy(q);
