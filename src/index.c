@@ -563,18 +563,29 @@ static int load_known_segment(xap_db_t *db, unsigned k, strmap_t *known)
 		}
 		long long mt = 0;
 		unsigned long long sz = 0, h = 0;
-		sscanf(v, "%lld %llu %llx", &mt, &sz, &h);
-		free(v);
+		size_t nd = 0;
+		int end = 0;
+		sscanf(v, "%lld %llu %llx %zu %n", &mt, &sz, &h, &nd, &end);
 		kn->mtime = mt;
 		kn->size = sz;
 		kn->hash = h;
 		kn->seg = k;
+		/* the path: in the key, or after the numbers when the key had to
+		 * be shortened (schema_file_key) */
+		const char *path = kb.p + pl;
+		if (end > 0 && (size_t)end < vl) {
+			buf_reset(&kb);
+			buf_add(&kb, v + end, vl - (size_t)end);
+			path = kb.p;
+		}
+		free(v);
 		/* one segment per path; should a copy sit in two, the first wins */
-		if (strmap_get(known, kb.p + pl)) {
+		if (kb.oom || strmap_get(known, path)) {
 			free(kn);
+			rc = kb.oom ? -1 : rc;
 			continue;
 		}
-		if (!strmap_put(known, kb.p + pl, kn)) {
+		if (!strmap_put(known, path, kn)) {
 			free(kn);
 			rc = -1;
 		}

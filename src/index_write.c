@@ -224,18 +224,18 @@ static xap_status_t forget_file(writer_t *w, const char *path)
 	xap_status_t xs = xap_db_delete_docs_by_term(w->db, w->term.p, w->term.len);
 	if (xs != XAP_OK)
 		return xs;
-	buf_reset(&w->term);
-	buf_printf(&w->term, "%s%s", META_FILE, path);
+	schema_file_key(&w->term, path);
 	return xap_db_set_metadata(w->db, w->term.p, "", 0);
 }
 
 void writer_file_record(writer_t *w, const walk_file_t *f, uint64_t hash, size_t ndocs)
 {
-	buf_reset(&w->term);
-	buf_printf(&w->term, "%s%s", META_FILE, f->path);
+	int shortened = schema_file_key(&w->term, f->path);
 	buf_reset(&w->val);
 	buf_printf(&w->val, "%lld %llu %llx %zu", (long long)f->mtime,
 		   (unsigned long long)f->size, (unsigned long long)hash, ndocs);
+	if (shortened)
+		buf_printf(&w->val, " %s", f->path);
 }
 
 /* J's file and documents are in the open batch. */

@@ -21,6 +21,13 @@ void schema_term(buf_t *out, const char *prefix, const char *s, size_t n)
 	buf_printf(out, "#%016llx", (unsigned long long)record_hash(s, n));
 }
 
+int schema_file_key(buf_t *out, const char *path)
+{
+	size_t n = strlen(path);
+	schema_term(out, META_FILE, path, n);
+	return out->len != strlen(META_FILE) + n;
+}
+
 void schema_key(buf_t *out, const char *path, const char *subkey)
 {
 	buf_t whole = BUF_INIT;

@@ -65,4 +65,9 @@
 void schema_term(buf_t *out, const char *prefix, const char *s, size_t n);
 /* Unique key term of a document: Q + path [+ "\x1f" + subkey]. */
 void schema_key(buf_t *out, const char *path, const char *subkey);
+/* The metadata key of what the index remembers of the file PATH: META_FILE
+ * + path, shortened as schema_term shortens (Xapian's keys end at 245
+ * bytes, paths do not). Returns 1 when shortened: the record's value then
+ * ends with " " + the path, which the key no longer holds. */
+int schema_file_key(buf_t *out, const char *path);
 #endif

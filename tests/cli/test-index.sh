@@ -121,3 +121,28 @@ expect_eq "root through a link: its document is named under the link's target" \
 	"$(cat "$T/out")" "$(cd "$T/linked/real" && pwd -P)/quokka.txt"
 run "$LODE" stats -i "$T/lidx"
 expect_out "root through a link: remembered as the target" "^  $(cd "$T/linked/real" && pwd -P)\$"
+
+# A path longer than Xapian's longest key (245 bytes): indexed, found,
+# unchanged on the next run, re-indexed once when it changes, removed when it
+# goes - by lode's own writer (a new index) and by Xapian's (updates).
+long="$T/longpath/$(printf 'a%.0s' $(seq 1 120))/$(printf 'b%.0s' $(seq 1 120))"
+mkdir -p "$long"
+lf="$long/$(printf 'c%.0s' $(seq 1 40)).txt"
+echo "the wallaby crossed a long path" >"$lf"
+echo "a short neighbour" >"$T/longpath/short.txt"
+run "$LODE" index -i "$T/lpidx" "$T/longpath"
+expect_rc "a ${#lf}-byte path: exit 0" 0
+run "$LODE" search -i "$T/lpidx" -l wallaby
+expect_eq "a long path: its document is found" "$(cat "$T/out")" "$lf"
+run "$LODE" index -i "$T/lpidx" "$T/longpath"
+expect_err "a long path: unchanged on the next run" "0 indexed .* 2 unchanged"
+echo "the wallaby came back" >>"$lf"
+run "$LODE" index -i "$T/lpidx" "$T/longpath"
+expect_err "a long path, changed: re-indexed" "1 indexed .* 1 unchanged"
+run "$LODE" search -i "$T/lpidx" -c wallaby
+expect_eq "a long path, changed: one document, not two" "$(cat "$T/out")" 1
+rm "$lf"
+run "$LODE" index -i "$T/lpidx" "$T/longpath"
+expect_err "a long path, deleted: removed" "1 removed"
+run "$LODE" search -i "$T/lpidx" -c wallaby
+expect_eq "a long path, deleted: not found" "$(cat "$T/out")" 0
