@@ -50,6 +50,9 @@
 /* "incomplete" in segment 0 of a new index until a run over it completes:
  * that run compacts it (an interrupted first build is compacted later). */
 #define META_FIRST_BUILD "lode:first-build"
+/* What the index remembers of a file: key "f:" + path (schema_file_key),
+ * value "MTIME SIZE HASH NDOCS", then " " + the path when the key had to be
+ * shortened. */
 #define META_FILE "f:"
 
 /* Defaults saved in a new index (search may override per query). */
