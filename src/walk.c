@@ -196,7 +196,8 @@ static void walk_dir(walker_t *w, const char *dir, unsigned depth)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n) /* an empty directory: no names, and qsort must not be given NULL */
+		qsort(names, n, sizeof *names, cmp_str);
 	buf_t path = BUF_INIT;
 	size_t dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
