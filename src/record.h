@@ -84,7 +84,8 @@ typedef struct {
 int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store,
 			 record_text_t *text);
 /* The first WANT bytes of T's text (all of it when it is shorter), inflating
- * no more than that: *TEXT (not NUL-terminated; owned by T or the record's
+ * no more than that - unless a third of the record or more is still to
+ * inflate: then all of it at once, which costs less: *TEXT (not NUL-terminated; owned by T or the record's
  * data, valid until the next call on T) and *AVAIL. Returns 0; -1 when out of memory or the stream is
  * damaged, with the text readable so far still in *TEXT, *AVAIL. */
 int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t *avail);
