@@ -139,6 +139,22 @@ int runs_read(const char *index, const char *seg, runs_t *out)
 	return 0;
 }
 
+static void any_run(void *ctx, const char *name, size_t nlen, const char *line, size_t llen)
+{
+	(void)line, (void)llen;
+	*(int *)ctx |= runs_is_run(name, nlen);
+}
+
+int runs_any(const char *index)
+{
+	buf_t stub = BUF_INIT;
+	int r = read_stub(index, &stub), any = 0;
+	if (r == 0)
+		each_line(&stub, any_run, &any);
+	buf_free(&stub);
+	return r < 0 ? -1 : any;
+}
+
 void runs_free(runs_t *r)
 {
 	for (size_t i = 0; i < r->n; i++)

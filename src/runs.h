@@ -27,6 +27,10 @@ int runs_is_run(const char *name, size_t len);
  * with errno when the stub cannot be read. No stub: no runs. */
 int runs_read(const char *index, const char *seg, runs_t *out);
 void runs_free(runs_t *r);
+/* 1 when INDEX's stub lists a run (of any segment), 0 when it lists none or
+ * there is no stub, -1 with errno when it cannot be read: one read of the
+ * stub, for a reader that opens an index without runs as it is. */
+int runs_any(const char *index);
 
 /* The directory of SEG's run number N (malloc'd; NULL when out of memory). */
 char *runs_path(const char *seg, unsigned n);

@@ -148,6 +148,9 @@ static lode_status_t skip_or_fail(lode_search_t *s, lode_status_t rc)
  * (open it as it is); 0 with *DB, or -1 with *XS and *EM, otherwise. */
 static int open_with_runs(const char *src, xap_db_t **db, xap_status_t *xs, char **em)
 {
+	/* the common case, an index without runs, costs one read of the stub */
+	if (runs_any(src) != 1)
+		return 1;
 	for (int attempt = 0; attempt < 4; attempt++) {
 		segments_t seg;
 		const char *why = NULL;

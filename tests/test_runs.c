@@ -62,6 +62,7 @@ static void test_publish_unlist(void **state)
 	char *s0 = tu_path(dir, "s0"), *s1 = tu_path(dir, "s1");
 	char *r1 = runs_path(s0, 1), *r2 = runs_path(s0, 2), *q1 = runs_path(s1, 1);
 	char *want = NULL;
+	assert_int_equal(runs_any(dir), 0); /* segments only */
 	assert_int_equal(asprintf(&want, "%s/s0.r1", dir) > 0, 1);
 	assert_string_equal(r1, want);
 	free(want);
@@ -72,6 +73,7 @@ static void test_publish_unlist(void **state)
 	char *stub = slurp(dir, "XAPIANDB");
 	assert_string_equal(stub, "auto s0\nauto s1\nauto s0.r1\nauto s1.r1\nauto s0.r2\n");
 	free(stub);
+	assert_int_equal(runs_any(dir), 1);
 
 	/* runs are not segments */
 	segments_t seg;
@@ -98,12 +100,16 @@ static void test_publish_unlist(void **state)
 	assert_int_equal(runs_read(dir, s0, &r), 0);
 	assert_int_equal(r.n, 0);
 	runs_free(&r);
+	assert_int_equal(runs_any(dir), 1); /* s1's is left */
+	assert_int_equal(runs_unlist(dir, s1), 0);
+	assert_int_equal(runs_any(dir), 0);
 
 	/* a plain database has no stub to list runs in */
 	char *plain = tu_mkdtemp();
 	assert_int_equal(runs_publish(plain, r1), -1);
 	assert_int_equal(runs_read(plain, s0, &r), 0);
 	assert_int_equal(r.n, 0);
+	assert_int_equal(runs_any(plain), 0);
 	tu_rmtree(plain);
 	free(plain);
 
