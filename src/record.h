@@ -78,15 +78,19 @@ typedef struct {
 } record_text_t;
 
 /* Decode DATA's fields into R as record_decode does, but not the text:
- * R->text is "" and R->text_len 0; TEXT (may be NULL) is set up to read it
- * with record_text_prefix. Returns 0, -1 for a malformed record. TEXT needs
- * record_text_free whatever the result. */
+ * R->text is "" and R->text_len 0; TEXT (NULL when the text is not wanted)
+ * is set up to read it with record_text_prefix. A compressed record of at
+ * most RECORD_WHOLE_MAX bytes whose text is wanted is inflated whole at
+ * once (it costs less than setting zlib up for its fields). Returns 0, -1
+ * for a malformed record. TEXT needs record_text_free whatever the result. */
+#define RECORD_WHOLE_MAX (16u << 10)
 int record_decode_fields(const char *data, size_t len, record_t *r, buf_t *store,
 			 record_text_t *text);
 /* The first WANT bytes of T's text (all of it when it is shorter), inflating
  * no more than that - unless a third of the record or more is still to
- * inflate: then all of it at once, which costs less: *TEXT (not NUL-terminated; owned by T or the record's
- * data, valid until the next call on T) and *AVAIL. Returns 0; -1 when out of memory or the stream is
+ * inflate: then all of it at once, which costs less. *TEXT (not
+ * NUL-terminated; owned by T or the record's data, valid until the next
+ * call on T) and *AVAIL. Returns 0; -1 when out of memory or the stream is
  * damaged, with the text readable so far still in *TEXT, *AVAIL. */
 int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t *avail);
 /* Frees what T holds; T may be zeroed or set up; the record's data is not

@@ -435,8 +435,9 @@ static lode_status_t fill_hit(lode_search_t *s, lode_results_t *r, size_t i, xap
 		return (lode_status_t)xs;
 	}
 	record_t rec;
-	record_text_t text;
-	if (record_decode_fields(data, len, &rec, &h->recbuf, &text))
+	record_text_t text = { 0 };
+	int passages = m && o->snippets;
+	if (record_decode_fields(data, len, &rec, &h->recbuf, passages ? &text : NULL))
 		memset(&rec, 0, sizeof rec);
 	hit->path = rec.path ? rec.path : "";
 	hit->id = nz(rec.id);
@@ -446,7 +447,7 @@ static lode_status_t fill_hit(lode_search_t *s, lode_results_t *r, size_t i, xap
 	hit->url = nz(rec.url);
 	hit->format = nz(rec.format);
 	lode_status_t rc = LODE_OK;
-	if (m && o->snippets)
+	if (passages)
 		rc = fill_passages(h, hit, m, g, docid, o, &rec, &text);
 	record_text_free(&text); /* the passages hold copies */
 	if (rc != LODE_OK)
