@@ -1,6 +1,7 @@
 /* cmd_index.c - `lode index`: add or update documents; the ingest loop's
  * messages, progress bar and summary. */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,11 @@ int cmd_index(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* A build allocates and frees the buffers of its batches run after
+	 * run: kept by malloc instead of going back to the kernel, they are
+	 * not faulted in again each time (half the page faults of a build) */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	lode_index_opts_t o;
 	lode_index_opts_init(&o);
 	const char *index_opt = NULL, *stats_json = NULL;
