@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
 	double score;
 	size_t span;              /* the last part an occurrence starting here reaches */
+	unsigned stop;            /* after the last position an occurrence here needs */
 	int chosen;
 } part_t;
 
@@ -161,7 +162,7 @@ static int score_parts(search_guide_t *g, unsigned docid)
 {
 	size_t nm = g->nmarks;
 	for (size_t k = 0; k < nm; k++)
-		g->parts[k] = (part_t){ 0, k, 0 };
+		g->parts[k] = (part_t){ 0, k, 0, 0 };
 	snip_scan_t *sc = snip_scan_new(g->m, QF_BODY);
 	if (!sc)
 		return -1;
@@ -197,6 +198,10 @@ static int score_parts(search_guide_t *g, unsigned docid)
 		size_t k = part_of(g, o->pos_lo), last = part_of(g, o->pos_hi);
 		if (last > g->parts[k].span)
 			g->parts[k].span = last;
+		/* the scan of a part need not go past its last occurrence */
+		for (size_t j = k; j <= last; j++)
+			if (o->pos_hi + 1 > g->parts[j].stop)
+				g->parts[j].stop = o->pos_hi + 1;
 		if (ni && had[k * ni + o->item])
 			continue;
 		if (ni)
@@ -259,10 +264,13 @@ int guide_ranges(search_guide_t *g, unsigned docid, const record_t *rec, size_t 
 			continue;
 		size_t from = g->marks[k].off;
 		size_t to = part_end(g, k, text_len);
-		if (nr && g->ranges[nr - 1].to == from)
-			g->ranges[nr - 1].to = to; /* the next part: one range */
+		unsigned stop = g->parts[k].stop;
+		/* the next part: one range, unless the scan of either stops
+		 * short of its end */
+		if (nr && g->ranges[nr - 1].to == from && !stop && !g->ranges[nr - 1].stop)
+			g->ranges[nr - 1].to = to;
 		else
-			g->ranges[nr++] = (snip_range_t){ from, to, g->marks[k].pos };
+			g->ranges[nr++] = (snip_range_t){ from, to, g->marks[k].pos, stop };
 	}
 	*ranges = g->ranges;
 	*n = nr;

@@ -356,7 +356,10 @@ typedef struct snip_scan {
 	size_t nhits, caphits;
 	size_t *wfirst, *wcount; /* per word: its hits in hits[], by position */
 	size_t base;           /* offset of the piece being tokenized */
+	const char *piece;     /* its text */
 	unsigned pos;          /* the position of the next piece's first token */
+	unsigned stop;         /* snip_scan_at's STOP for the next piece, or 0 */
+	int stopped;           /* the piece's tokens ended at STOP */
 } scan_t;
 
 static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t end)
@@ -375,6 +378,12 @@ static int on_token(void *ctx, const char *tok, size_t len, size_t start, size_t
 	scan_t *sc = ctx;
 	snip_matcher_t *m = sc->m;
 	unsigned id;
+	if (sc->stop && pos >= sc->stop && start > 0 &&
+	    (sc->piece[start - 1] == ' ' || sc->piece[start - 1] == '\n' ||
+	     sc->piece[start - 1] == '\t' || sc->piece[start - 1] == '\r')) {
+		sc->stopped = 1;
+		return 1;
+	}
 	if (m->has_stems && len && m->stem_first[(unsigned char)tok[0]]) {
 		const char *s = tok;
 		size_t slen = len;
@@ -602,16 +611,21 @@ int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to)
 	if (!sc->any || to <= from)
 		return 0;
 	sc->base = from;
+	sc->piece = text + from;
+	sc->stopped = 0;
 	unsigned next = sc->pos;
-	if (tok_run(text + from, to - from, sc->pos, on_token, sc, &next))
+	int rc = tok_run(text + from, to - from, sc->pos, on_token, sc, &next);
+	sc->stop = 0;
+	if (rc && !sc->stopped)
 		return -1;
 	sc->pos = next;
 	return 0;
 }
 
-void snip_scan_at(snip_scan_t *sc, unsigned pos)
+void snip_scan_at(snip_scan_t *sc, unsigned pos, unsigned stop)
 {
 	sc->pos = pos;
+	sc->stop = stop;
 }
 
 int snip_scan_hit(snip_scan_t *sc, unsigned word, unsigned pos)

@@ -551,7 +551,7 @@ static void test_source_ranges(void **state)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		counting_src_t c = {text, 0, 0};
-		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos};
+		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos, 0};
 		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
 		snip_matcher_t *m = matcher("alpha omega");
 		snip_opts_t o = {2, 60};
@@ -567,6 +567,48 @@ static void test_source_ranges(void **state)
 		snip_matcher_free(m);
 	}
 	free((char *)whole);
+}
+
+/* A range's STOP (the index has no position of the query's words there or
+ * later) ends its scan at the next word after white space: a word there is
+ * not looked at, while a compound's joined form at an earlier position,
+ * which comes after the compound's words, still is. */
+static void test_source_stop(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *q, *text;
+		unsigned pos, stop;
+		const char *want;
+	} t[] = {
+		{"alpha omega", "The alpha word. Then omega here.", 1, 0,
+		 "The [alpha] word. Then [omega] here."},
+		/* alpha at 2: the scan ends at word, 3 */
+		{"alpha omega", "The alpha word. Then omega here.", 1, 3,
+		 "The [alpha] word. Then omega here."},
+		{"alpha omega", "The alpha word. Then omega here.", 1, 6,
+		 "The [alpha] word. Then [omega] here."},
+		/* war@2 torn@3 +wartorn@2: torn is no place to end */
+		{"wartorn", "A war-torn land.", 1, 3, "A [war-torn] land."},
+		{"wartorn land", "A war-torn land.", 1, 3, "A [war-torn] land."},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t len = strlen(t[i].text);
+		counting_src_t c = {t[i].text, 0, 0};
+		snip_range_t r1 = {0, len, t[i].pos, t[i].stop};
+		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_result_t r;
+		assert_int_equal(snip_build_source(m, &src, NULL, &r), 0);
+		check_result(&r);
+		char *got = snip_render_markers(&r);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s stop %u\n want %s\n got  %s", t[i].q, t[i].stop,
+				 t[i].want, got);
+		free(got);
+		snip_result_free(&r);
+		snip_matcher_free(m);
+	}
 }
 
 static void test_no_matcher_terms(void **state)
@@ -679,7 +721,7 @@ int main(void)
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
 		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
-		cmocka_unit_test(test_source_ranges),
+		cmocka_unit_test(test_source_ranges),     cmocka_unit_test(test_source_stop),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
