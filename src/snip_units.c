@@ -192,7 +192,7 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 	int cont = 0, space = 0;
 	while (i < s->end) {
 		int cp;
-		size_t k = norm_decode(t + i, s->end - i, &cp);
+		size_t k = decode(t + i, s->end - i, &cp);
 		if (is_space_cp(cp)) {
 			if (!space) {
 				ws_at = i;
