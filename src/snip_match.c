@@ -360,6 +360,8 @@ typedef struct snip_scan {
 	unsigned pos;          /* the position of the next piece's first token */
 	unsigned stop;         /* snip_scan_at's STOP for the next piece, or 0 */
 	int stopped;           /* the piece's tokens ended at STOP */
+	const unsigned (*at)[2]; /* the next piece's positions of matches, or NULL */
+	size_t nat;
 } scan_t;
 
 static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t end)
@@ -370,6 +372,20 @@ static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t
 		return -1;
 	sc->hits[sc->nhits++] = (hit_t){word, pos, sc->base + start, sc->base + end};
 	return 0;
+}
+
+/* Is POS inside one of SC's [lo, hi] position pairs? */
+static int at_match(const scan_t *sc, unsigned pos)
+{
+	size_t lo = 0, hi = sc->nat;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->at[mid][1] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nat && sc->at[lo][0] <= pos;
 }
 
 static int on_token(void *ctx, const char *tok, size_t len, size_t start, size_t end,
@@ -384,7 +400,8 @@ static int on_token(void *ctx, const char *tok, size_t len, size_t start, size_t
 		sc->stopped = 1;
 		return 1;
 	}
-	if (m->has_stems && len && m->stem_first[(unsigned char)tok[0]]) {
+	if (m->has_stems && len && m->stem_first[(unsigned char)tok[0]] &&
+	    (!sc->at || at_match(sc, pos))) {
 		const char *s = tok;
 		size_t slen = len;
 		if (m->st && !(s = stemmer_stem(m->st, tok, len, flags, &slen)))
@@ -608,24 +625,30 @@ snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field)
 
 int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to)
 {
-	if (!sc->any || to <= from)
+	if (!sc->any || to <= from) {
+		sc->stop = 0;
+		sc->at = NULL;
 		return 0;
+	}
 	sc->base = from;
 	sc->piece = text + from;
 	sc->stopped = 0;
 	unsigned next = sc->pos;
 	int rc = tok_run(text + from, to - from, sc->pos, on_token, sc, &next);
 	sc->stop = 0;
+	sc->at = NULL;
 	if (rc && !sc->stopped)
 		return -1;
 	sc->pos = next;
 	return 0;
 }
 
-void snip_scan_at(snip_scan_t *sc, unsigned pos, unsigned stop)
+void snip_scan_at(snip_scan_t *sc, const snip_range_t *r)
 {
-	sc->pos = pos;
-	sc->stop = stop;
+	sc->pos = r->pos;
+	sc->stop = r->stop;
+	sc->at = r->at;
+	sc->nat = r->nat;
 }
 
 int snip_scan_hit(snip_scan_t *sc, unsigned word, unsigned pos)

@@ -425,7 +425,7 @@ static int find_ranges(snip_matcher_t *m, const snip_source_t *src, const char *
 		if (r->from >= last || r->from < done)
 			break; /* past what could be read, or out of order */
 		size_t to = r->to < last ? r->to : last;
-		snip_scan_at(sc, r->pos, r->stop);
+		snip_scan_at(sc, r);
 		rc = snip_scan_feed(sc, *t, r->from, to);
 		done = to;
 	}

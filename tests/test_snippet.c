@@ -551,7 +551,7 @@ static void test_source_ranges(void **state)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		counting_src_t c = {text, 0, 0};
-		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos, 0};
+		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos, 0, NULL, 0};
 		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
 		snip_matcher_t *m = matcher("alpha omega");
 		snip_opts_t o = {2, 60};
@@ -572,30 +572,44 @@ static void test_source_ranges(void **state)
 /* A range's STOP (the index has no position of the query's words there or
  * later) ends its scan at the next word after white space: a word there is
  * not looked at, while a compound's joined form at an earlier position,
- * which comes after the compound's words, still is. */
+ * which comes after the compound's words, still is. A range's AT (where
+ * the index has the matches) limits the words looked up to those places. */
 static void test_source_stop(void **state)
 {
 	(void)state;
+	static const unsigned at2[][2] = {{2, 2}}, at25[][2] = {{2, 2}, {5, 5}};
 	static const struct {
 		const char *q, *text;
 		unsigned pos, stop;
+		const unsigned (*at)[2];
+		size_t nat;
 		const char *want;
 	} t[] = {
-		{"alpha omega", "The alpha word. Then omega here.", 1, 0,
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, NULL, 0,
+		 "The [alpha] word. Then [alpha] here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at2, 1,
+		 "The [alpha] word. Then alpha here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at25, 2,
+		 "The [alpha] word. Then [alpha] here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at25 + 1, 1,
+		 "The alpha word. Then [alpha] here."},
+		/* +wartorn@2 comes after torn@3, and is looked up */
+		{"wartorn", "A war-torn land.", 1, 0, at2, 1, "A [war-torn] land."},
+		{"alpha omega", "The alpha word. Then omega here.", 1, 0, NULL, 0,
 		 "The [alpha] word. Then [omega] here."},
 		/* alpha at 2: the scan ends at word, 3 */
-		{"alpha omega", "The alpha word. Then omega here.", 1, 3,
+		{"alpha omega", "The alpha word. Then omega here.", 1, 3, NULL, 0,
 		 "The [alpha] word. Then omega here."},
-		{"alpha omega", "The alpha word. Then omega here.", 1, 6,
+		{"alpha omega", "The alpha word. Then omega here.", 1, 6, NULL, 0,
 		 "The [alpha] word. Then [omega] here."},
 		/* war@2 torn@3 +wartorn@2: torn is no place to end */
-		{"wartorn", "A war-torn land.", 1, 3, "A [war-torn] land."},
-		{"wartorn land", "A war-torn land.", 1, 3, "A [war-torn] land."},
+		{"wartorn", "A war-torn land.", 1, 3, NULL, 0, "A [war-torn] land."},
+		{"wartorn land", "A war-torn land.", 1, 3, NULL, 0, "A [war-torn] land."},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		size_t len = strlen(t[i].text);
 		counting_src_t c = {t[i].text, 0, 0};
-		snip_range_t r1 = {0, len, t[i].pos, t[i].stop};
+		snip_range_t r1 = {0, len, t[i].pos, t[i].stop, t[i].at, t[i].nat};
 		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
 		snip_matcher_t *m = matcher(t[i].q);
 		snip_result_t r;
