@@ -242,6 +242,15 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		pchars++;
 		pend = i + k;
 		i += k;
+		/* printable ASCII after it, counted at once up to the limit (the
+		 * loop above would only count it) */
+		size_t j = i, lim = i + (limit - pchars < s->end - i ? limit - pchars : s->end - i);
+		while (j < lim && (unsigned char)(t[j] - 0x21) < 0x5E)
+			j++;
+		if (j > i) {
+			pchars += (unsigned)(j - i);
+			pend = i = j;
+		}
 	}
 	return push_unit(out, pstart, pend, pchars, cont, s->para && !cont);
 }
