@@ -440,6 +440,45 @@ static int cmp_occ(const void *a, const void *b)
 	return (x->item > y->item) - (x->item < y->item);
 }
 
+/* The end of the run in order (by cmp_occ) that starts at V[I]. */
+static size_t occ_run(const snip_occ_t *v, size_t i, size_t n)
+{
+	while (i + 1 < n && cmp_occ(&v[i], &v[i + 1]) <= 0)
+		i++;
+	return i + 1;
+}
+
+/* Sort V[0, N) by cmp_occ, stably. The occurrences come item by item, each
+ * item's in order already: merging those runs costs a few comparisons per
+ * occurrence, where qsort took most of snip_scan_occs. Returns 0, -1 when
+ * out of memory. */
+static int sort_occs(snip_occ_t *v, size_t n)
+{
+	if (n < 2 || occ_run(v, 0, n) == n)
+		return 0;
+	snip_occ_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp)
+		return -1;
+	for (;;) {
+		size_t runs = 0;
+		for (size_t a = 0; a < n; runs++) {
+			size_t m = occ_run(v, a, n), b = m < n ? occ_run(v, m, n) : n;
+			size_t i = a, j = m, k = a;
+			while (i < m && j < b)
+				tmp[k++] = cmp_occ(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+			memcpy(tmp + k, v + i, (m - i) * sizeof *v);
+			k += m - i;
+			memcpy(tmp + k, v + j, (b - j) * sizeof *v);
+			a = b;
+		}
+		memcpy(v, tmp, n * sizeof *v);
+		if (runs <= 1)
+			break;
+	}
+	free(tmp);
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -698,9 +737,7 @@ int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out)
 		if (item_applies(&m->items[m->nears[i].first], sc->field) &&
 		    near_occs(sc, &m->nears[i], out))
 			return -1;
-	if (out->n > n0)
-		qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_occ);
-	return 0;
+	return sort_occs(out->v + n0, out->n - n0);
 }
 
 void snip_scan_free(snip_scan_t *sc)

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "normalize.h"
 #include "query.h"
+#include "snip_match.h"
 #include "snippet.h"
 #include "stem.h"
 
@@ -625,6 +626,34 @@ static void test_source_stop(void **state)
 	}
 }
 
+/* snip_find's occurrences are in text order (start, then end), however
+ * the query's items are ordered: they are found item by item. */
+static void test_find_order(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *q, *text;
+		const char *want; /* start-end of each occurrence */
+	} t[] = {
+		{"omega alpha", "alpha omega alpha omega", "0-5 6-11 12-17 18-23"},
+		{"\"omega alpha\" alpha", "alpha omega alpha omega", "0-5 6-17 12-17"},
+		{"c b a", "a b c a b c", "0-1 2-3 4-5 6-7 8-9 10-11"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_occs_t occ = {0};
+		assert_int_equal(snip_find(m, QF_BODY, t[i].text, strlen(t[i].text), &occ), 0);
+		char got[256] = "";
+		for (size_t k = 0; k < occ.n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu-%zu", k ? " " : "",
+				 occ.v[k].start, occ.v[k].end);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s\n want %s\n got  %s", t[i].q, t[i].want, got);
+		free(occ.v);
+		snip_matcher_free(m);
+	}
+}
+
 static void test_no_matcher_terms(void **state)
 {
 	(void)state;
@@ -736,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
 		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
 		cmocka_unit_test(test_source_ranges),     cmocka_unit_test(test_source_stop),
+		cmocka_unit_test(test_find_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
