@@ -315,7 +315,7 @@ int guide_ranges(search_guide_t *g, unsigned docid, const record_t *rec, size_t 
 		while (b < g->nat && (!r->stop || g->at[b][0] < r->stop) &&
 		       (i + 1 == nr || g->at[b][0] < g->ranges[i + 1].pos))
 			b++;
-		r->at = g->at + a;
+		r->at = g->at ? g->at + a : NULL; /* none yet: no offset on NULL */
 		r->nat = b - a;
 	}
 	*ranges = g->ranges;

@@ -737,7 +737,8 @@ int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out)
 		if (item_applies(&m->items[m->nears[i].first], sc->field) &&
 		    near_occs(sc, &m->nears[i], out))
 			return -1;
-	return sort_occs(out->v + n0, out->n - n0);
+	/* (out->v may be NULL: no offset on it then) */
+	return out->n > n0 ? sort_occs(out->v + n0, out->n - n0) : 0;
 }
 
 void snip_scan_free(snip_scan_t *sc)
