@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
 	double score;
 	size_t span;              /* the last part an occurrence starting here reaches */
+	unsigned stop;            /* after the last position an occurrence here needs */
 	int chosen;
 } part_t;
 
@@ -54,6 +55,8 @@ struct search_guide {
 	part_t *parts;
 	rank_t *order;
 	snip_range_t *ranges;
+	unsigned (*at)[2];        /* positions of the occurrences, merged */
+	size_t nat, capat;
 };
 
 static void add_term(void *ctx, const char *term, size_t len, unsigned word)
@@ -114,6 +117,7 @@ void guide_free(search_guide_t *g)
 	free(g->parts);
 	free(g->order);
 	free(g->ranges);
+	free(g->at);
 	free(g);
 }
 
@@ -161,7 +165,7 @@ static int score_parts(search_guide_t *g, unsigned docid)
 {
 	size_t nm = g->nmarks;
 	for (size_t k = 0; k < nm; k++)
-		g->parts[k] = (part_t){ 0, k, 0 };
+		g->parts[k] = (part_t){ 0, k, 0, 0 };
 	snip_scan_t *sc = snip_scan_new(g->m, QF_BODY);
 	if (!sc)
 		return -1;
@@ -197,6 +201,10 @@ static int score_parts(search_guide_t *g, unsigned docid)
 		size_t k = part_of(g, o->pos_lo), last = part_of(g, o->pos_hi);
 		if (last > g->parts[k].span)
 			g->parts[k].span = last;
+		/* the scan of a part need not go past its last occurrence */
+		for (size_t j = k; j <= last; j++)
+			if (o->pos_hi + 1 > g->parts[j].stop)
+				g->parts[j].stop = o->pos_hi + 1;
 		if (ni && had[k * ni + o->item])
 			continue;
 		if (ni)
@@ -205,6 +213,33 @@ static int score_parts(search_guide_t *g, unsigned docid)
 	}
 	free(had);
 	return rc;
+}
+
+/* The positions the occurrences cover, as [lo, hi] pairs in order, merged:
+ * a scan of the text need not stem a word anywhere else. */
+static int occ_positions(search_guide_t *g)
+{
+	g->nat = 0;
+	for (size_t i = 0; i < g->occ.n; i++) {
+		const snip_occ_t *o = &g->occ.v[i];
+		if (g->nat && o->pos_lo <= g->at[g->nat - 1][1] + 1) {
+			if (o->pos_hi > g->at[g->nat - 1][1])
+				g->at[g->nat - 1][1] = o->pos_hi;
+			continue;
+		}
+		if (g->nat == g->capat) {
+			size_t c = g->capat ? 2 * g->capat : 64;
+			unsigned (*a)[2] = realloc(g->at, c * sizeof *a);
+			if (!a)
+				return -1;
+			g->at = a;
+			g->capat = c;
+		}
+		g->at[g->nat][0] = o->pos_lo;
+		g->at[g->nat][1] = o->pos_hi;
+		g->nat++;
+	}
+	return 0;
 }
 
 /* Higher score first, then earlier. */
@@ -233,6 +268,8 @@ int guide_ranges(search_guide_t *g, unsigned docid, const record_t *rec, size_t 
 	int rc = score_parts(g, docid);
 	if (rc)
 		return rc < 0 ? -1 : 0;
+	if (occ_positions(g))
+		return -1;
 	size_t cand = 0;
 	/* a long text is never inflated past SNIP_SCAN_CAP for passages */
 	for (size_t k = 0; k < nm && g->marks[k].off < SNIP_SCAN_CAP; k++)
@@ -259,10 +296,27 @@ int guide_ranges(search_guide_t *g, unsigned docid, const record_t *rec, size_t 
 			continue;
 		size_t from = g->marks[k].off;
 		size_t to = part_end(g, k, text_len);
-		if (nr && g->ranges[nr - 1].to == from)
-			g->ranges[nr - 1].to = to; /* the next part: one range */
+		unsigned stop = g->parts[k].stop;
+		/* the next part: one range, unless the scan of either stops
+		 * short of its end */
+		if (nr && g->ranges[nr - 1].to == from && !stop && !g->ranges[nr - 1].stop)
+			g->ranges[nr - 1].to = to;
 		else
-			g->ranges[nr++] = (snip_range_t){ from, to, g->marks[k].pos };
+			g->ranges[nr++] = (snip_range_t){ from, to, g->marks[k].pos, stop, NULL, 0 };
+	}
+	/* each range's share of the occurrences' positions (they are in order,
+	 * as the ranges are) */
+	size_t a = 0;
+	for (size_t i = 0; i < nr; i++) {
+		snip_range_t *r = &g->ranges[i];
+		while (a < g->nat && g->at[a][1] < r->pos)
+			a++;
+		size_t b = a;
+		while (b < g->nat && (!r->stop || g->at[b][0] < r->stop) &&
+		       (i + 1 == nr || g->at[b][0] < g->ranges[i + 1].pos))
+			b++;
+		r->at = g->at ? g->at + a : NULL; /* none yet: no offset on NULL */
+		r->nat = b - a;
 	}
 	*ranges = g->ranges;
 	*n = nr;

@@ -356,7 +356,12 @@ typedef struct snip_scan {
 	size_t nhits, caphits;
 	size_t *wfirst, *wcount; /* per word: its hits in hits[], by position */
 	size_t base;           /* offset of the piece being tokenized */
+	const char *piece;     /* its text */
 	unsigned pos;          /* the position of the next piece's first token */
+	unsigned stop;         /* snip_scan_at's STOP for the next piece, or 0 */
+	int stopped;           /* the piece's tokens ended at STOP */
+	const unsigned (*at)[2]; /* the next piece's positions of matches, or NULL */
+	size_t nat;
 } scan_t;
 
 static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t end)
@@ -369,13 +374,34 @@ static int add_hit(scan_t *sc, unsigned word, unsigned pos, size_t start, size_t
 	return 0;
 }
 
+/* Is POS inside one of SC's [lo, hi] position pairs? */
+static int at_match(const scan_t *sc, unsigned pos)
+{
+	size_t lo = 0, hi = sc->nat;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->at[mid][1] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sc->nat && sc->at[lo][0] <= pos;
+}
+
 static int on_token(void *ctx, const char *tok, size_t len, size_t start, size_t end,
 		    unsigned pos, int flags)
 {
 	scan_t *sc = ctx;
 	snip_matcher_t *m = sc->m;
 	unsigned id;
-	if (m->has_stems && len && m->stem_first[(unsigned char)tok[0]]) {
+	if (sc->stop && pos >= sc->stop && start > 0 &&
+	    (sc->piece[start - 1] == ' ' || sc->piece[start - 1] == '\n' ||
+	     sc->piece[start - 1] == '\t' || sc->piece[start - 1] == '\r')) {
+		sc->stopped = 1;
+		return 1;
+	}
+	if (m->has_stems && len && m->stem_first[(unsigned char)tok[0]] &&
+	    (!sc->at || at_match(sc, pos))) {
 		const char *s = tok;
 		size_t slen = len;
 		if (m->st && !(s = stemmer_stem(m->st, tok, len, flags, &slen)))
@@ -412,6 +438,45 @@ static int cmp_occ(const void *a, const void *b)
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
 	return (x->item > y->item) - (x->item < y->item);
+}
+
+/* The end of the run in order (by cmp_occ) that starts at V[I]. */
+static size_t occ_run(const snip_occ_t *v, size_t i, size_t n)
+{
+	while (i + 1 < n && cmp_occ(&v[i], &v[i + 1]) <= 0)
+		i++;
+	return i + 1;
+}
+
+/* Sort V[0, N) by cmp_occ, stably. The occurrences come item by item, each
+ * item's in order already: merging those runs costs a few comparisons per
+ * occurrence, where qsort took most of snip_scan_occs. Returns 0, -1 when
+ * out of memory. */
+static int sort_occs(snip_occ_t *v, size_t n)
+{
+	if (n < 2 || occ_run(v, 0, n) == n)
+		return 0;
+	snip_occ_t *tmp = malloc(n * sizeof *tmp);
+	if (!tmp)
+		return -1;
+	for (;;) {
+		size_t runs = 0;
+		for (size_t a = 0; a < n; runs++) {
+			size_t m = occ_run(v, a, n), b = m < n ? occ_run(v, m, n) : n;
+			size_t i = a, j = m, k = a;
+			while (i < m && j < b)
+				tmp[k++] = cmp_occ(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+			memcpy(tmp + k, v + i, (m - i) * sizeof *v);
+			k += m - i;
+			memcpy(tmp + k, v + j, (b - j) * sizeof *v);
+			a = b;
+		}
+		memcpy(v, tmp, n * sizeof *v);
+		if (runs <= 1)
+			break;
+	}
+	free(tmp);
+	return 0;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -599,19 +664,30 @@ snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field)
 
 int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to)
 {
-	if (!sc->any || to <= from)
+	if (!sc->any || to <= from) {
+		sc->stop = 0;
+		sc->at = NULL;
 		return 0;
+	}
 	sc->base = from;
+	sc->piece = text + from;
+	sc->stopped = 0;
 	unsigned next = sc->pos;
-	if (tok_run(text + from, to - from, sc->pos, on_token, sc, &next))
+	int rc = tok_run(text + from, to - from, sc->pos, on_token, sc, &next);
+	sc->stop = 0;
+	sc->at = NULL;
+	if (rc && !sc->stopped)
 		return -1;
 	sc->pos = next;
 	return 0;
 }
 
-void snip_scan_at(snip_scan_t *sc, unsigned pos)
+void snip_scan_at(snip_scan_t *sc, const snip_range_t *r)
 {
-	sc->pos = pos;
+	sc->pos = r->pos;
+	sc->stop = r->stop;
+	sc->at = r->at;
+	sc->nat = r->nat;
 }
 
 int snip_scan_hit(snip_scan_t *sc, unsigned word, unsigned pos)
@@ -661,9 +737,8 @@ int snip_scan_occs(snip_scan_t *sc, snip_occs_t *out)
 		if (item_applies(&m->items[m->nears[i].first], sc->field) &&
 		    near_occs(sc, &m->nears[i], out))
 			return -1;
-	if (out->n > n0)
-		qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_occ);
-	return 0;
+	/* (out->v may be NULL: no offset on it then) */
+	return out->n > n0 ? sort_occs(out->v + n0, out->n - n0) : 0;
 }
 
 void snip_scan_free(snip_scan_t *sc)

@@ -35,9 +35,13 @@ snip_scan_t *snip_scan_new(snip_matcher_t *m, qfield_t field);
  * no word spans (a space). TEXT may have moved since that call; offsets count
  * from its start. Returns 0, -1 when out of memory. */
 int snip_scan_feed(snip_scan_t *sc, const char *text, size_t from, size_t to);
-/* The next piece fed starts at a restart mark (record.h) with position
- * POS: a scan may skip parts of a text where no query term occurs. */
-void snip_scan_at(snip_scan_t *sc, unsigned pos);
+/* The next piece fed is R's (R->pos, R->stop, R->at: see snip_range_t),
+ * starting at a restart mark (record.h): a scan may skip parts of a text
+ * where no query term occurs. With a stop, that piece is tokenized only
+ * until a word at position R->stop or later, after white space (the
+ * colocated forms of a compound before it have come then): the pieces after
+ * it need a snip_scan_at of their own. R is borrowed until that feed. */
+void snip_scan_at(snip_scan_t *sc, const snip_range_t *r);
 /* Instead of feeding text: WORD (snip_body_terms) occurs at POS, as the
  * index's positions tell. The occurrences then have exact positions and
  * no byte offsets (start = pos, end = pos + 1). Returns 0, -1 when out of

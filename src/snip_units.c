@@ -20,9 +20,23 @@ static inline int is_sentence_end(int cp)
 	return cp < 0x80 ? (cp == '.' || cp == '!' || cp == '?') : norm_is_sentence_end(cp);
 }
 
+/* ASCII that is neither a space (nor a control) nor a stop: what segment()
+ * counts without decoding. A table: it is asked for nearly every byte. */
+static const unsigned char plain_tab[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* controls */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, /* space ! . */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* ? */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* DEL */
+	/* 0x80 and up: not ASCII */
+};
+
 static inline int plain_ascii(char c)
 {
-	return c > 0x20 && c < 0x7F && c != '.' && c != '!' && c != '?';
+	return plain_tab[(unsigned char)c];
 }
 
 /* Closing quotes and brackets that may follow a sentence's final stop. */
@@ -59,16 +73,22 @@ static int block_start(const char *s, size_t n)
  * rather than of a sentence? UNIT_START bounds the look back. */
 static int abbreviation(const char *t, size_t unit_start, size_t dot)
 {
-	static const char *const abbr[] = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr",
-					   "vs", "no", "fig", "inc", "ltd", "co", "cf", "approx"};
+	static const struct {
+		const char *s;
+		size_t n;
+	} abbr[] = {{"mr", 2}, {"mrs", 3}, {"ms", 2},   {"dr", 2},  {"prof", 4}, {"st", 2},
+		    {"sr", 2}, {"jr", 2},  {"vs", 2},   {"no", 2},  {"fig", 3},  {"inc", 3},
+		    {"ltd", 3}, {"co", 2}, {"cf", 2},  {"approx", 6}};
 	size_t b = dot;
 	while (b > unit_start && ((t[b - 1] | 0x20) >= 'a' && (t[b - 1] | 0x20) <= 'z'))
 		b--;
 	size_t n = dot - b;
 	if (n == 1)
 		return 1;
+	if (n > 6)
+		return 0; /* longer than any of them: every sentence's last word */
 	for (size_t i = 0; i < sizeof abbr / sizeof *abbr; i++)
-		if (strlen(abbr[i]) == n && !strncasecmp(t + b, abbr[i], n))
+		if (abbr[i].n == n && !strncasecmp(t + b, abbr[i].s, n))
 			return 1;
 	return 0;
 }
@@ -192,7 +212,7 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 	int cont = 0, space = 0;
 	while (i < s->end) {
 		int cp;
-		size_t k = norm_decode(t + i, s->end - i, &cp);
+		size_t k = decode(t + i, s->end - i, &cp);
 		if (is_space_cp(cp)) {
 			if (!space) {
 				ws_at = i;
@@ -222,6 +242,15 @@ static int split_sentence(const char *t, const unit_t *s, unsigned limit, units_
 		pchars++;
 		pend = i + k;
 		i += k;
+		/* printable ASCII after it, counted at once up to the limit (the
+		 * loop above would only count it) */
+		size_t j = i, lim = i + (limit - pchars < s->end - i ? limit - pchars : s->end - i);
+		while (j < lim && (unsigned char)(t[j] - 0x21) < 0x5E)
+			j++;
+		if (j > i) {
+			pchars += (unsigned)(j - i);
+			pend = i = j;
+		}
 	}
 	return push_unit(out, pstart, pend, pchars, cont, s->para && !cont);
 }

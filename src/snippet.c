@@ -250,40 +250,54 @@ static int make_passage(const char *t, size_t start, size_t end, const snip_occs
 		}
 		sp[nsp++] = (snip_span_t){s, e};
 	}
-	/* copy, moving each span boundary to where its byte lands */
+	/* copy, moving each span boundary to where its byte lands; written in
+	 * place (no byte grows to more than the 3 of U+FFFD): this runs over
+	 * every byte of every passage */
 	buf_t b = BUF_INIT;
-	size_t i = start, ns = 0, ne = 0;
+	if (buf_reserve(&b, 3 * (end - start))) {
+		free(sp);
+		return -1;
+	}
+	char *o = b.p;
+	size_t i = start, ns = 0, ne = 0, n = 0;
 	int space = 0;
 	while (i < end) {
-		int cp;
-		size_t k;
-		int bad = invalid_at(t + i, end - i, &cp, &k);
+		int cp, bad = 0;
+		size_t k = 1;
+		if ((unsigned char)t[i] < 0x80)
+			cp = (unsigned char)t[i];
+		else
+			bad = invalid_at(t + i, end - i, &cp, &k);
 		if (!bad && is_space_cp(cp)) {
 			space = 1;
 			i += k;
 			continue;
 		}
-		if (space && b.len)
-			buf_addc(&b, ' ');
+		if (space && n)
+			o[n++] = ' ';
 		space = 0;
 		for (; ns < nsp && sp[ns].start <= i; ns++)
-			sp[ns].start = b.len;
-		if (bad)
-			buf_add(&b, "\xEF\xBF\xBD", 3);
-		else
-			buf_add(&b, t + i, k);
+			sp[ns].start = n;
+		if (bad) {
+			memcpy(o + n, "\xEF\xBF\xBD", 3);
+			n += 3;
+		} else if (k == 1) {
+			o[n++] = t[i];
+		} else {
+			memcpy(o + n, t + i, k);
+			n += k;
+		}
 		i += k;
 		for (; ne < ns && sp[ne].end <= i; ne++)
-			sp[ne].end = b.len;
+			sp[ne].end = n;
 	}
+	o[n] = '\0';
+	b.len = n;
 	for (; ns < nsp; ns++)
-		sp[ns].start = b.len;
+		sp[ns].start = n;
 	for (; ne < nsp; ne++)
-		sp[ne].end = b.len;
-	if (!(p->text = buf_detach(&b, &p->len))) {
-		free(sp);
-		return -1;
-	}
+		sp[ne].end = n;
+	p->text = buf_detach(&b, &p->len);
 	p->hl = sp;
 	p->nhl = nsp;
 	return 0;
@@ -411,7 +425,7 @@ static int find_ranges(snip_matcher_t *m, const snip_source_t *src, const char *
 		if (r->from >= last || r->from < done)
 			break; /* past what could be read, or out of order */
 		size_t to = r->to < last ? r->to : last;
-		snip_scan_at(sc, r->pos);
+		snip_scan_at(sc, r);
 		rc = snip_scan_feed(sc, *t, r->from, to);
 		done = to;
 	}

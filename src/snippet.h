@@ -77,10 +77,18 @@ typedef void (*snip_term_fn)(void *ctx, const char *term, size_t len, unsigned w
 int snip_body_terms(const snip_matcher_t *m, snip_term_fn fn, void *ctx);
 
 /* A part of a text to scan: bytes [from, to), whose first token has index
- * position pos (it starts at a restart mark, record.h). */
+ * position pos (it starts at a restart mark, record.h). With stop > 0, no
+ * match needs a position of stop or more (the index's positions tell): the
+ * scan of the part ends at the first word from there on. With at, the
+ * words of matches are at those positions only ([lo, hi] pairs, in order,
+ * nat of them; the index's positions tell): no other word is stemmed and
+ * looked up. */
 typedef struct {
 	size_t from, to;
 	unsigned pos;
+	unsigned stop;
+	const unsigned (*at)[2];
+	size_t nat;
 } snip_range_t;
 
 /* A text read on demand (a stored text inflated only as far as the scan

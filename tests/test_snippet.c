@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "normalize.h"
 #include "query.h"
+#include "snip_match.h"
 #include "snippet.h"
 #include "stem.h"
 
@@ -551,7 +552,7 @@ static void test_source_ranges(void **state)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		counting_src_t c = {text, 0, 0};
-		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos};
+		snip_range_t r1 = {start[t[i].from], start[t[i].to], t[i].pos, 0, NULL, 0};
 		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
 		snip_matcher_t *m = matcher("alpha omega");
 		snip_opts_t o = {2, 60};
@@ -567,6 +568,90 @@ static void test_source_ranges(void **state)
 		snip_matcher_free(m);
 	}
 	free((char *)whole);
+}
+
+/* A range's STOP (the index has no position of the query's words there or
+ * later) ends its scan at the next word after white space: a word there is
+ * not looked at, while a compound's joined form at an earlier position,
+ * which comes after the compound's words, still is. A range's AT (where
+ * the index has the matches) limits the words looked up to those places. */
+static void test_source_stop(void **state)
+{
+	(void)state;
+	static const unsigned at2[][2] = {{2, 2}}, at25[][2] = {{2, 2}, {5, 5}};
+	static const struct {
+		const char *q, *text;
+		unsigned pos, stop;
+		const unsigned (*at)[2];
+		size_t nat;
+		const char *want;
+	} t[] = {
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, NULL, 0,
+		 "The [alpha] word. Then [alpha] here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at2, 1,
+		 "The [alpha] word. Then alpha here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at25, 2,
+		 "The [alpha] word. Then [alpha] here."},
+		{"alpha", "The alpha word. Then alpha here.", 1, 0, at25 + 1, 1,
+		 "The alpha word. Then [alpha] here."},
+		/* +wartorn@2 comes after torn@3, and is looked up */
+		{"wartorn", "A war-torn land.", 1, 0, at2, 1, "A [war-torn] land."},
+		{"alpha omega", "The alpha word. Then omega here.", 1, 0, NULL, 0,
+		 "The [alpha] word. Then [omega] here."},
+		/* alpha at 2: the scan ends at word, 3 */
+		{"alpha omega", "The alpha word. Then omega here.", 1, 3, NULL, 0,
+		 "The [alpha] word. Then omega here."},
+		{"alpha omega", "The alpha word. Then omega here.", 1, 6, NULL, 0,
+		 "The [alpha] word. Then [omega] here."},
+		/* war@2 torn@3 +wartorn@2: torn is no place to end */
+		{"wartorn", "A war-torn land.", 1, 3, NULL, 0, "A [war-torn] land."},
+		{"wartorn land", "A war-torn land.", 1, 3, NULL, 0, "A [war-torn] land."},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t len = strlen(t[i].text);
+		counting_src_t c = {t[i].text, 0, 0};
+		snip_range_t r1 = {0, len, t[i].pos, t[i].stop, t[i].at, t[i].nat};
+		snip_source_t src = {counting_fetch, &c, len, &r1, 1};
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_result_t r;
+		assert_int_equal(snip_build_source(m, &src, NULL, &r), 0);
+		check_result(&r);
+		char *got = snip_render_markers(&r);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s stop %u\n want %s\n got  %s", t[i].q, t[i].stop,
+				 t[i].want, got);
+		free(got);
+		snip_result_free(&r);
+		snip_matcher_free(m);
+	}
+}
+
+/* snip_find's occurrences are in text order (start, then end), however
+ * the query's items are ordered: they are found item by item. */
+static void test_find_order(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *q, *text;
+		const char *want; /* start-end of each occurrence */
+	} t[] = {
+		{"omega alpha", "alpha omega alpha omega", "0-5 6-11 12-17 18-23"},
+		{"\"omega alpha\" alpha", "alpha omega alpha omega", "0-5 6-17 12-17"},
+		{"c b a", "a b c a b c", "0-1 2-3 4-5 6-7 8-9 10-11"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		snip_matcher_t *m = matcher(t[i].q);
+		snip_occs_t occ = {0};
+		assert_int_equal(snip_find(m, QF_BODY, t[i].text, strlen(t[i].text), &occ), 0);
+		char got[256] = "";
+		for (size_t k = 0; k < occ.n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu-%zu", k ? " " : "",
+				 occ.v[k].start, occ.v[k].end);
+		if (strcmp(got, t[i].want))
+			fail_msg("query %s\n want %s\n got  %s", t[i].q, t[i].want, got);
+		free(occ.v);
+		snip_matcher_free(m);
+	}
 }
 
 static void test_no_matcher_terms(void **state)
@@ -679,7 +764,8 @@ int main(void)
 		cmocka_unit_test(test_scan_cap),          cmocka_unit_test(test_no_matcher_terms),
 		cmocka_unit_test(test_weight_terms),      cmocka_unit_test(test_and_maybe),
 		cmocka_unit_test(test_random),            cmocka_unit_test(test_source_read_bounded),
-		cmocka_unit_test(test_source_ranges),
+		cmocka_unit_test(test_source_ranges),     cmocka_unit_test(test_source_stop),
+		cmocka_unit_test(test_find_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    text[i] == ' ' || text[i] == '\n')
 			continue;
 		if (k++ % 2 == 0)
-			rg[nr++] = (snip_range_t){ from, i, (unsigned)(1 + from / 4) };
+			rg[nr++] = (snip_range_t){ from, i, (unsigned)(1 + from / 4), 0, NULL, 0 };
 		from = i;
 	}
 	if (nr) {
