@@ -1,7 +1,8 @@
 /* glass_merge.h - merge glass databases of disjoint docids into a new one,
  * as Xapian's compactor does with DBCOMPACT_NO_RENUMBER, but with every
- * term's postings re-chunked into full chunks, tags left raw, and in one
- * pass over each table (glass_read.h in, glass_btree.h out).
+ * term's postings re-chunked into full chunks, and in one pass over each
+ * table (glass_read.h in, glass_btree.h out). Tags are written raw but
+ * termlists', deflated as the compactor deflates them (with libdeflate).
  *
  * What the result holds, read through Xapian's API, is what
  * Xapian::Database::compact(dest, DBCOMPACT_NO_RENUMBER) of the same
@@ -19,6 +20,7 @@
 
 #define GM_NO_DOCDATA 1u /* leave the document data out: DEST gets no docdata table */
 #define GM_NO_SYNC 2u    /* no fsync of the tables and version file (tests) */
+#define GM_RAW_TERMLIST 4u /* termlist tags stored raw, not deflated as Xapian's compactor does */
 
 /* Merge the glass databases SRCS[0..n) (n >= 1) into DEST, an existing
  * empty directory. Every docid of SRCS[i] must be below every docid of

@@ -3,7 +3,8 @@
  * of them keeping docids (xap_compact_keep_docids), and checks clean with
  * Xapian's check and xapian-check; its tables hold, entry for entry, what
  * lode's writer makes of all the documents at once: every posting list
- * re-chunked into full chunks. What it cannot merge it refuses, leaving
+ * re-chunked into full chunks, termlists deflated as Xapian's compactor
+ * deflates them. What it cannot merge it refuses, leaving
  * nothing behind. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -92,6 +93,15 @@ static void same_entries(const char *a, const char *b, int t)
 	assert_int_equal(gr_status(cb), 0);
 	gr_close(ca);
 	gr_close(cb);
+}
+
+static long file_size(const char *dir, const char *name)
+{
+	char *p = tu_path(dir, name);
+	struct stat sb;
+	assert_int_equal(stat(p, &sb), 0);
+	free(p);
+	return (long)sb.st_size;
 }
 
 static void merge_ok(const char *const *srcs, size_t n, const char *dest, unsigned flags)
@@ -256,6 +266,14 @@ static void test_generated(void **state)
 	assert_int_equal(glass_meta_read(m, &mm, NULL), 0);
 	assert_int_equal(glass_meta_read(ref, &mc, NULL), 0);
 	assert_true(mm.roots[GLASS_POSTLIST].num_entries < mc.roots[GLASS_POSTLIST].num_entries);
+	/* termlists deflated as Xapian's compactor deflates them; or not */
+	char *raw = sub(d, "raw");
+	merge_ok((const char *const *)srcs, 8, raw, GM_RAW_TERMLIST);
+	dc_compare_dbs(ref, raw, dc_gen_slots);
+	same_entries(m, raw, GLASS_TERMLIST);
+	assert_true(file_size(m, "termlist.glass") * 4 < file_size(raw, "termlist.glass") * 3);
+	assert_true(file_size(m, "termlist.glass") <= file_size(ref, "termlist.glass"));
+	free(raw);
 	/* what the sources were made to hold: w0 in each, in several chunks */
 	xap_db_t *db = dc_open_read(m);
 	unsigned tf;
