@@ -183,7 +183,9 @@ static void small_init(void)
 }
 
 /* A segment of Xapian's holding only metadata, then runs: lode's, an
- * empty one of Xapian's, Xapian's, lode's; long terms, many slots. */
+ * empty one of Xapian's, Xapian's, lode's, an empty one of lode's last (its
+ * statistics are zeros: neither the least length nor the last docid);
+ * long terms, many slots. */
 static void test_small(void **state)
 {
 	dirs_t *d = *state;
@@ -194,14 +196,15 @@ static void test_small(void **state)
 	corpus_t r2 = { small_docs + 3, 2, run2_meta, 2 };
 	corpus_t r3 = { small_docs + 5, 2, NULL, 0 };
 	char *s0 = sub(d, "s0"), *s1 = sub(d, "r1"), *s2 = sub(d, "r2"), *s3 = sub(d, "r3"),
-	     *s4 = sub(d, "r4"), *m = sub(d, "merged");
+	     *s4 = sub(d, "r4"), *s5 = sub(d, "r5"), *m = sub(d, "merged");
 	dc_build_xapian(s0, &seg);
 	dc_build_gw(s1, &r1);
 	dc_build_xapian(s2, &empty);
 	dc_build_xapian(s3, &r2);
 	dc_build_gw(s4, &r3);
-	const char *srcs[] = { s0, s1, s2, s3, s4 };
-	against_compactor(d, srcs, 5, small_slots, m);
+	dc_build_gw(s5, &empty);
+	const char *srcs[] = { s0, s1, s2, s3, s4, s5 };
+	against_compactor(d, srcs, 6, small_slots, m);
 	/* one source alone: a copy */
 	char *one = sub(d, "one"), *ref1 = sub(d, "ref1"), *err = NULL;
 	merge_ok((const char *const *)&s3, 1, one, 0);
@@ -214,6 +217,7 @@ static void test_small(void **state)
 	free(s2);
 	free(s3);
 	free(s4);
+	free(s5);
 	free(m);
 }
 
@@ -379,6 +383,27 @@ static void test_refusals(void **state)
 	assert_int_equal(mkdir(dest, 0777), 0);
 	refused((const char *const[]){ sa, sb }, 2, dest, EINVAL);
 	refused((const char *const[]){ sb, sa }, 2, dest, EINVAL); /* not ascending */
+
+	/* docids interleaved (1, 5 then 3): no key in both, yet a term's
+	 * postings would not ascend */
+	static const op_t one[] = { P("both", 1, 1) };
+	tdoc_t ia[] = { { 1, one, 1 }, { 5, one, 1 } }, ib[] = { { 3, one, 1 } };
+	corpus_t ca = { ia, 2, NULL, 0 }, cb = { ib, 1, NULL, 0 };
+	char *xa = sub(d, "ia"), *xb = sub(d, "ib");
+	dc_build_gw(xa, &ca);
+	dc_build_xapian(xb, &cb);
+	refused((const char *const[]){ xa, xb }, 2, dest, EINVAL);
+	/* the same docid in both, a document of data only */
+	static const op_t data[] = { D("data") };
+	tdoc_t da[] = { { 2, data, 1 } };
+	corpus_t cd = { da, 1, NULL, 0 };
+	tu_rmtree(xa);
+	tu_rmtree(xb);
+	dc_build_gw(xa, &cd);
+	dc_build_gw(xb, &cd);
+	refused((const char *const[]){ xa, xb }, 2, dest, EINVAL);
+	free(xa);
+	free(xb);
 
 	/* a spelling table */
 	xap_db_t *db = NULL;

@@ -310,6 +310,71 @@ static void test_damaged(void **state)
 	free(bad);
 }
 
+/* Block B of PATH (8 KB blocks), read or written whole. */
+static void block_io(const char *path, long b, unsigned char *blk, int write)
+{
+	FILE *f = fopen(path, write ? "r+b" : "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, b * 8192, SEEK_SET), 0);
+	assert_int_equal(write ? fwrite(blk, 1, 8192, f) : fread(blk, 1, 8192, f), 8192);
+	fclose(f);
+}
+
+/* Damage a reader could take for data: a leaf that says it is a branch, a
+ * component numbered out of sequence. Each is EBADMSG. */
+static void test_inconsistent(void **state)
+{
+	const char *root = *state;
+	char *good = tu_path(root, "good"), *bad = tu_path(root, "bad");
+	gen_t *g = calloc(1, sizeof *g);
+	corpus_t c = dc_generate(g, 50, 1, 4);
+	static op_t bops[2];
+	char *data = malloc(100000);
+	for (size_t i = 0; i < 100000; i++)
+		data[i] = (char)(i * 131 % 251);
+	bops[0] = (op_t){ 'p', "big", 3, 1, 1, NULL, 0 };
+	bops[1] = (op_t){ 'd', data, 100000, 0, 0, NULL, 0 };
+	c.docs[20] = (tdoc_t){ c.docs[20].docid, bops, 2 };
+	dc_build_gw(good, &c);
+	char *dd = tu_path(bad, "docdata.glass");
+	unsigned char blk[8192];
+	glass_meta_t m;
+	int e, found = 0;
+
+	/* lode's tables are written leaf by leaf: block 0 is a leaf */
+	copy(good, bad);
+	block_io(dd, 0, blk, 0);
+	assert_int_equal(blk[4], 0);
+	blk[4] = 1;
+	block_io(dd, 0, blk, 1);
+	assert_int_equal(glass_meta_read(bad, &m, NULL), 0);
+	assert_int_equal(count_entries(bad, &m, GLASS_DOCDATA, &e), -1);
+	assert_int_equal(e, EBADMSG);
+
+	/* the first leaf that starts with a later component: numbered on */
+	copy(good, bad);
+	for (long b = 0; !found; b++) {
+		block_io(dd, b, blk, 0);
+		if (blk[4] != 0)
+			continue;
+		unsigned o = (unsigned)blk[11] << 8 | blk[12];
+		if (blk[o] & 0x20)
+			continue;
+		unsigned at = o + 3 + blk[o + 2] + 1;
+		blk[at]++;
+		block_io(dd, b, blk, 1);
+		found = 1;
+	}
+	assert_int_equal(glass_meta_read(bad, &m, NULL), 0);
+	assert_int_equal(count_entries(bad, &m, GLASS_DOCDATA, &e), -1);
+	assert_int_equal(e, EBADMSG);
+	free(data);
+	free(dd);
+	free(good);
+	free(bad);
+	dc_gen_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gw_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_absent_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inconsistent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
