@@ -318,15 +318,25 @@ static int merge_by_key(merge_t *m)
 	while (m->nheap && !m->err) {
 		size_t i = heap_pop(m);
 		src_t *s = &m->s[i];
-		const src_t *o = m->nheap ? &m->s[m->heap[0]] : NULL;
-		if (o && gbt_key_cmp(o->key, o->klen, s->key, s->klen) == 0)
-			return fail(m, EINVAL, "%s and %s hold the same key: their docids are "
-				    "not disjoint", m->dirs[i], m->dirs[m->heap[0]]);
-		if ((m->z ? emit_deflated(m, s->key, s->klen, s->tag, s->tlen)
-			  : emit(m, s->key, s->klen, s->tag, s->tlen)) != 0)
-			return -1;
-		if (advance(m, i))
-			heap_push(m, i);
+		/* a source's entries go out as long as they come before every
+		 * other's: one comparison an entry, where the heap takes several
+		 * (the termlists and records of a run are all of a piece) */
+		for (;;) {
+			const src_t *o = m->nheap ? &m->s[m->heap[0]] : NULL;
+			int d = o ? gbt_key_cmp(s->key, s->klen, o->key, o->klen) : -1;
+			if (d == 0)
+				return fail(m, EINVAL, "%s and %s hold the same key: their docids are "
+					    "not disjoint", m->dirs[i], m->dirs[m->heap[0]]);
+			if (d > 0) {
+				heap_push(m, i);
+				break;
+			}
+			if ((m->z ? emit_deflated(m, s->key, s->klen, s->tag, s->tlen)
+				  : emit(m, s->key, s->klen, s->tag, s->tlen)) != 0)
+				return -1;
+			if (!advance(m, i))
+				break;
+		}
 	}
 	return m->err ? -1 : 0;
 }
