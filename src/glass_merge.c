@@ -65,6 +65,7 @@ typedef struct {
 	size_t *heap, nheap;
 	int postlist; /* the heap orders by group, not by key */
 	gbt_t *out;
+	unsigned made; /* tables created in DEST (1 << t): removed on failure */
 	/* termlist tags are deflated, as Xapian's compactor stores them */
 	struct libdeflate_compressor *z;
 	unsigned char *zbuf;
@@ -609,6 +610,7 @@ static int merge_table(merge_t *m, const char *dest, int t, uint32_t compress_mi
 	m->out = gbt_new(path, BLOCKSIZE, compress_min, REV);
 	if (!m->out)
 		return fail(m, errno, "%s: %s", path, strerror(errno));
+	m->made |= 1u << t;
 	if (t == GLASS_TERMLIST && !(flags & GM_RAW_TERMLIST) &&
 	    !(m->z = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
 		fail(m, ENOMEM, "out of memory");
@@ -629,12 +631,14 @@ static int merge_table(merge_t *m, const char *dest, int t, uint32_t compress_mi
 	return m->err ? -1 : 0;
 }
 
-static void remove_made(const char *dest)
+/* Only what this merge created: DEST may not have been empty. */
+static void remove_made(const char *dest, unsigned made)
 {
 	char path[4096];
 	for (int t = 0; t < GLASS_TABLES; t++)
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dest, glass_table_name(t)) <
-		    sizeof path)
+		if ((made & 1u << t) &&
+		    (size_t)snprintf(path, sizeof path, "%s/%s", dest, glass_table_name(t)) <
+			    sizeof path)
 			unlink(path);
 }
 
@@ -692,7 +696,7 @@ int glass_merge(const char *const *srcs, size_t n, const char *dest, unsigned fl
 		fail(&m, errno, "%s: cannot write the version file: %s", dest, strerror(errno));
 out:
 	if (m.err && dest)
-		remove_made(dest);
+		remove_made(dest, m.made);
 	free(m.meta);
 	free(m.s);
 	free(m.heap);

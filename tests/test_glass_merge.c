@@ -405,8 +405,22 @@ static void test_refusals(void **state)
 	free(xa);
 	free(xb);
 
+	/* DEST a database already: refused, and left as it was */
+	char *err2 = NULL;
+	unsigned before, after;
+	xap_db_t *db = dc_open_read(sb);
+	DBOK(db, xap_db_doc_count(db, &before));
+	xap_db_destroy(db);
+	assert_int_equal(glass_merge((const char *const[]){ sa }, 1, sb, GM_NO_SYNC, &err2), -1);
+	assert_int_equal(errno, EEXIST);
+	free(err2);
+	db = dc_open_read(sb);
+	DBOK(db, xap_db_doc_count(db, &after));
+	xap_db_destroy(db);
+	assert_int_equal(after, before);
+
 	/* a spelling table */
-	xap_db_t *db = NULL;
+	db = NULL;
 	char *err = NULL;
 	OK(xap_db_open_write(sp, XAP_DB_CREATE, 0, &db, &err), err);
 	DBOK(db, xap_db_add_spelling(db, "word", 1));
