@@ -158,6 +158,8 @@ $(B)/tests/%: tests/%.c $(HELPER_OBJ) $(B)/liblode.a
 
 # a unit test of the program's own code links that object too
 $(B)/tests/test_heap: $(B)/src/cli/heap.o
+# lode's merge wrapped, to count its calls and make it fail (the fallback)
+$(B)/tests/test_merge_fallback: ALL_LDFLAGS += -Wl,--wrap=glass_merge
 
 $(B)/bench/%: bench/%.c $(B)/liblode.a
 	@mkdir -p $(@D)

@@ -39,7 +39,8 @@
 #include "glass_btree.h"
 
 #define HDR 11           /* block header; the directory starts here */
-#define I_LAST 0x40      /* flags in an item's first byte */
+#define I_COMPRESSED 0x80 /* flags in an item's first byte */
+#define I_LAST 0x40
 #define I_FIRST 0x20
 #define SIZE_MASK 0x1fff /* the rest of its first two bytes: size - 3 */
 #define BRANCH_FIXED 7   /* a branch item less its key */
@@ -213,7 +214,7 @@ static int branch_put(gbt_t *t, int j, const unsigned char *key, unsigned klen, 
  * holding DATA[0, DLEN). SHARED: how many first bytes KEY has in common with
  * the previous item's key. */
 static int leaf_put(gbt_t *t, const unsigned char *key, unsigned klen, unsigned comp, int last,
-		    const unsigned char *data, size_t dlen, unsigned shared)
+		    const unsigned char *data, size_t dlen, unsigned shared, int deflated)
 {
 	struct level *l = &t->lv[0];
 	unsigned size = 3 + klen + (comp > 1 ? 2 : 0) + (unsigned)dlen;
@@ -228,7 +229,7 @@ static int leaf_put(gbt_t *t, const unsigned char *key, unsigned klen, unsigned 
 	}
 	unsigned char *p = l->blk + (l->item_start -= size);
 	put2(p, size - 3);
-	p[0] |= (comp == 1 ? I_FIRST : 0) | (last ? I_LAST : 0);
+	p[0] |= (comp == 1 ? I_FIRST : 0) | (last ? I_LAST : 0) | (deflated ? I_COMPRESSED : 0);
 	p[2] = (unsigned char)klen;
 	memcpy(p + 3, key, klen);
 	unsigned o = 3 + klen;
@@ -281,7 +282,7 @@ gbt_t *gbt_new(const char *path, unsigned blocksize, uint32_t compress_min, uint
 	level_reset(&t->lv[0], blocksize);
 	/* the null item, which every glass table starts with */
 	static const unsigned char none[1];
-	leaf_put(t, none, 0, 1, 1, none, 0, 0);
+	leaf_put(t, none, 0, 1, 1, none, 0, 0, 0);
 	return t;
 }
 
@@ -310,7 +311,8 @@ static size_t first_piece(const gbt_t *t, unsigned klen, size_t tlen, size_t *m)
 	return *m > GBT_MAX_COMPONENTS ? 0 : first;
 }
 
-int gbt_add(gbt_t *t, const void *key_, size_t klen, const void *tag_, size_t tlen)
+static int add(gbt_t *t, const void *key_, size_t klen, const void *tag_, size_t tlen,
+	       int deflated)
 {
 	static const unsigned char empty[1];
 	const unsigned char *key = key_, *tag = tag_ ? tag_ : empty;
@@ -341,7 +343,7 @@ int gbt_add(gbt_t *t, const void *key_, size_t klen, const void *tag_, size_t tl
 	for (size_t i = 1; i <= m; i++) {
 		size_t n = i == 1 ? first : (i == m ? tlen - o : piece);
 		if (leaf_put(t, key, (unsigned)klen, (unsigned)i, i == m, tag + o, n,
-			     i == 1 ? shared : (unsigned)klen) != 0) {
+			     i == 1 ? shared : (unsigned)klen, deflated) != 0) {
 			errno = t->err;
 			return -1;
 		}
@@ -351,6 +353,16 @@ int gbt_add(gbt_t *t, const void *key_, size_t klen, const void *tag_, size_t tl
 	t->last_len = (unsigned)klen;
 	t->entries++;
 	return 0;
+}
+
+int gbt_add(gbt_t *t, const void *key, size_t klen, const void *tag, size_t tlen)
+{
+	return add(t, key, klen, tag, tlen, 0);
+}
+
+int gbt_add_deflated(gbt_t *t, const void *key, size_t klen, const void *tag, size_t tlen)
+{
+	return add(t, key, klen, tag, tlen, 1);
 }
 
 /* The free list of a table just written: none free, every block used. */

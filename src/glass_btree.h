@@ -10,7 +10,8 @@
  * another first. Keys are 1..GBT_MAX_KEY bytes; a tag is 0 bytes or more,
  * split into items ("components") as glass splits it, at most
  * GBT_MAX_COMPONENTS of them (about 130 MB of tag with 8 KB blocks). Tags
- * are stored as given: never compressed. */
+ * are stored as given: deflated only when the caller did it
+ * (gbt_add_deflated). */
 #ifndef LODE_GLASS_BTREE_H
 #define LODE_GLASS_BTREE_H
 #include <stddef.h>
@@ -52,6 +53,9 @@ gbt_t *gbt_new(const char *path, unsigned blocksize, uint32_t compress_min, uint
  * likewise. A write failure: -1 with its errno, and every later call fails
  * with it too. Returns 0. Copies what it needs: KEY and TAG may be reused. */
 int gbt_add(gbt_t *t, const void *key, size_t klen, const void *tag, size_t tlen);
+/* The same, for a TAG deflated already (raw deflate, as Xapian's
+ * CompressionStream makes it): its items say so, and readers inflate it. */
+int gbt_add_deflated(gbt_t *t, const void *key, size_t klen, const void *tag, size_t tlen);
 
 /* Write what is buffered and the branch levels; fill *ROOT. A table with no
  * entries writes no block (its root is fake, its file stays empty). No fsync

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "glass_docdata.h"
+#include "glass_merge.h"
 #include "index_impl.h"
 #include "runs.h"
 #include "runs_docdata.h"
@@ -99,9 +100,42 @@ static int compact_shadowed(cjob_t *c, const char *const *srcs, size_t n, const 
 	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
 }
 
-/* The segment, with its runs merged into it when it has some. Their
- * document data comes from the table the build wrote for the whole
- * segment (runs_docdata.h) when it has one; else the compactor copies it. */
+/* lode's own merge of the segment and its runs SRCS[0..n) into C->tmp
+ * (glass_merge.h): every posting list re-chunked into full chunks, where
+ * Xapian's compactor keeps each run's last, short one (the dev corpus:
+ * postlist.glass 11% bigger, searches 0.3-0.5 ms slower), and no tag
+ * deflated again (the compactor deflates every termlist anew). With
+ * DOCDATA, the records table the build wrote is linked in after, as
+ * compact_shadowed does; else the runs' own are merged. 0 when done; -1
+ * when it could not be (a source it does not merge, a failure): C->tmp is
+ * then empty again, for Xapian's compactor; 1 when C->tmp could not be
+ * made again (errno). */
+static int merge_runs(cjob_t *c, const char *const *srcs, size_t n, const char *docdata)
+{
+	char *em = NULL;
+	int rc = glass_merge(srcs, n, c->tmp, docdata ? GM_NO_DOCDATA : 0, &em);
+	free(em);
+	if (rc == 0 && docdata && glass_docdata_take(docdata, c->tmp) != 0)
+		rc = -1;
+	if (rc == 0)
+		return 0;
+	segments_rmtree(c->tmp);
+	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
+}
+
+/* LODE_MERGE=xapian: runs are merged by Xapian's compactor, as before
+ * glass_merge (for comparing the two, or should lode's merge be suspected
+ * of a fault). */
+static int xapian_merges(void)
+{
+	const char *env = getenv("LODE_MERGE");
+	return env && !strcmp(env, "xapian");
+}
+
+/* The segment, with its runs merged into it when it has some: by lode's
+ * merge, else (it refused, or LODE_MERGE=xapian) by Xapian's compactor.
+ * Their document data comes from the table the build wrote for the whole
+ * segment (runs_docdata.h) when it has one; else the merge copies it. */
 static void *compact_one(void *arg)
 {
 	cjob_t *c = arg;
@@ -115,10 +149,13 @@ static void *compact_one(void *arg)
 	for (size_t i = 1; i < n; i++)
 		src[i] = c->runs.path[i - 1];
 	int k = -1;
-	if (n == 1)
+	const char *records = n > 1 && c->rdd ? rdd_finish(c->rdd) : NULL;
+	if (n > 1 && !xapian_merges())
+		k = merge_runs(c, src, n, records);
+	if (k < 0 && n == 1)
 		k = compact_shadowed(c, src, 1, c->seg, 1);
-	else if (c->rdd)
-		k = compact_shadowed(c, src, n, rdd_finish(c->rdd), 0);
+	else if (k < 0 && records)
+		k = compact_shadowed(c, src, n, records, 0);
 	if (k > 0) { /* its directory could not be made again */
 		c->xs = XAP_ENGINE;
 		c->em = strdup(strerror(errno));

@@ -7,8 +7,8 @@
  * into the B-trees. A new index needs none of that: nothing in it is
  * replaced, so a batch can be inverted by lode and written as a small,
  * complete database of its own, which is listed in the stub (searchable at
- * once) and merged into its segment by Xapian's compactor at the end
- * (index_compact.c). What a batch holds and when it ends are as for
+ * once) and merged into its segment at the end (index_compact.c: by
+ * lode's merge, glass_merge.h, or Xapian's compactor). What a batch holds and when it ends are as for
  * Xapian's writer (index_write.c); the file records ("f:" metadata) go into
  * the run with the documents, so a run is whole as a commit is. */
 #include <errno.h>

@@ -6,7 +6,9 @@
  * already; glass_docdata.c): as long as the rest of the merge. The records
  * come in docid order, so the segment's whole docdata table can instead be
  * written as they come (glass_btree.h) and handed to the merged segment
- * (glass_docdata_take) while the compactor merges the other tables. */
+ * (glass_docdata_take) while the compactor merges the other tables. lode's
+ * own merge (glass_merge.h) copies records as they are, at the speed of a
+ * copy; it is handed this table too, which it then need not read. */
 #ifndef LODE_RUNS_DOCDATA_H
 #define LODE_RUNS_DOCDATA_H
 #include <stddef.h>
