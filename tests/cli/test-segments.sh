@@ -82,15 +82,32 @@ run "$LODE" search -i "$T/runs" -c zorblax
 expect_eq "update of an index with runs: the new file found" "$(cat "$T/out")" 1
 rm -f "$CORPUS/d00/bulk-late.md"
 
-bytes() { du -sk "$1" | cut -f1; }
-if [ "$(bytes "$T/three")" -lt $(( $(bytes "$T/loose") * 4 / 5 )) ]; then
-	ok "a new index is compacted ($(bytes "$T/three") KB against $(bytes "$T/loose") KB)"; else
-	fail "a new index is compacted" "$(bytes "$T/three") KB, uncompacted $(bytes "$T/loose") KB"; fi
 set -- "$T"/.three.new-* "$T"/three/.s*
 [ -e "$1" ] || [ -e "$2" ] && left=yes || left=no
 expect_eq "compaction leaves nothing behind" "$left" no
 run "$LODE" index -q -j2 --stats-json "$T/st.json" -i "$T/plain" --segments 1 "$CORPUS"
 answers "$T/plain" "$T/ref3" 100
+# A new index is compact: xapian-compact makes its tables no smaller than
+# 10% (it makes an uncompacted one, such as $T/loose, smaller by a fifth or
+# more). Its records are left out: lode stores short ones raw, which the
+# compactor deflates.
+tables() { # DIR...: KB in their postlist, position and termlist tables
+	for d in "$@"; do for t in postlist position termlist; do
+		[ -f "$d/$t.glass" ] && wc -c <"$d/$t.glass"; done; done |
+		awk '{s += $1} END {print int(s / 1024)}'
+}
+if command -v xapian-compact >/dev/null 2>&1; then
+	mkdir -p "$T/recomp"
+	for s in "$T"/plain/s[0-9]; do
+		xapian-compact "$s" "$T/recomp/${s##*/}" >/dev/null 2>&1
+	done
+	a=$(tables "$T"/plain/s[0-9]) b=$(tables "$T"/recomp/s[0-9])
+	if [ "$b" -gt 0 ] && [ "$a" -le $(( b * 110 / 100 )) ]; then
+		ok "a new index is compacted ($a KB of tables; $b KB through xapian-compact)"; else
+		fail "a new index is compacted" "$a KB of tables, $b KB through xapian-compact"; fi
+else
+	skip "a new index is compacted: no xapian-compact"
+fi
 
 # --memory: a tiny heap limit means a commit every few documents, and the
 # same index.
