@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "glass_docdata.h"
+#include "index_read.h"
 #include "segments.h"
 #include "record.h"
 #include "schema.h"
@@ -67,7 +68,7 @@ static uint64_t dir_bytes(const char *dir)
 static lode_status_t open_read(const char *path, xap_db_t **db, char **errmsg)
 {
 	char *em = NULL;
-	xap_status_t xs = xap_db_open_read(path, db, &em);
+	xap_status_t xs = index_read_open(path, db, &em);
 	if (xs != XAP_OK) {
 		if (errmsg) {
 			buf_t b = BUF_INIT;
@@ -311,7 +312,10 @@ lode_status_t lode_index_verify(const char *path, uint64_t *problems,
 		xs = scan_docs(&v, db);
 		if (xs != XAP_RETRY)
 			break;
-		if (attempt == 8 || xap_db_reopen(db) != XAP_OK) {
+		/* opened afresh, not reopened: runs may have been merged */
+		xap_db_destroy(db);
+		db = NULL;
+		if (attempt == 8 || open_read(path, &db, NULL) != LODE_OK) {
 			if (errmsg) {
 				buf_t b = BUF_INIT;
 				buf_printf(&b, "%s: the index changed too often while it was checked: "

@@ -239,6 +239,7 @@ expect_rc "--segments 17: usage error" 2
 if command -v xapian-compact >/dev/null 2>&1; then
 	run "$LODE" index -q -j2 --segments 2 --no-compact -i "$T/half" "$CORPUS"
 	answers "$T/half" "$T/ref_half" 100
+	ndocs=$(docs_of "$T/half")
 	for s in s0 s1; do
 		set -- "$T"/half/$s.r*
 		xapian-compact -q "$T/half/$s" "$@" "$T/half/.m$s" >/dev/null 2>&1 &&
@@ -250,6 +251,9 @@ if command -v xapian-compact >/dev/null 2>&1; then
 	run "$LODE" search -i "$T/half" -c corpusall
 	expect_eq "half-merged: every document counted once" "$(cat "$T/out")" "$NFILES"
 	same_answers "half-merged: the answers, order and scores from before" "$T/half" "$T/ref_half"
+	expect_eq "half-merged: lode stats counts every document once" "$(docs_of "$T/half")" "$ndocs"
+	run "$LODE" check -i "$T/half"
+	expect_rc "half-merged: lode check passes" 0
 else
 	skip "half-merged runs (xapian-compact not installed)"
 fi
