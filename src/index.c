@@ -9,6 +9,7 @@
 #include "lode.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -539,6 +540,61 @@ lode_status_t lode_index_close(lode_index_t *idx)
 
 /* ------------------------------------------------------------- update */
 
+/* One number at *P in BASE (10 or 16; a '-' allowed before a decimal one),
+ * after white space, into *OUT; *P moves past it. 0, or -1 when there is
+ * none (*P and *OUT untouched). */
+static int number_at(const char **p, unsigned base, unsigned long long *out, int *neg)
+{
+	const char *s = *p;
+	while (isspace((unsigned char)*s))
+		s++;
+	*neg = base == 10 && *s == '-';
+	s += *neg;
+	unsigned long long v = 0;
+	const char *d = s;
+	for (;; s++) {
+		unsigned c = (unsigned char)*s, x;
+		if (c - '0' < 10)
+			x = c - '0';
+		else if (base == 16 && (c | 0x20) - 'a' < 6)
+			x = (c | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v * base + x;
+	}
+	if (s == d)
+		return -1;
+	*out = v;
+	*p = s;
+	return 0;
+}
+
+/* A file record's value, "MTIME SIZE HASH NDOCS " (decimal, decimal, hex,
+ * decimal), read as sscanf's "%lld %llu %llx %zu %n" would (which was a
+ * third of an unchanged tree's update): each number is set as far as the
+ * value holds them. Returns where what follows the numbers and their white
+ * space starts (a shortened key's path), 0 when not all four are there. */
+static int file_record_parse(const char *v, long long *mt, unsigned long long *sz,
+			     unsigned long long *h, size_t *nd)
+{
+	const char *p = v;
+	unsigned long long x;
+	int neg;
+	if (number_at(&p, 10, &x, &neg))
+		return 0;
+	*mt = neg ? (long long)(0 - x) : (long long)x;
+	if (number_at(&p, 10, sz, &neg) || neg)
+		return 0;
+	if (number_at(&p, 16, h, &neg))
+		return 0;
+	if (number_at(&p, 10, &x, &neg) || neg)
+		return 0;
+	*nd = (size_t)x;
+	while (isspace((unsigned char)*p))
+		p++;
+	return (int)(p - v);
+}
+
 /* What segment K remembers of its files ("f:" metadata) into KNOWN. */
 static int load_known_segment(xap_db_t *db, unsigned k, strmap_t *known)
 {
@@ -564,8 +620,7 @@ static int load_known_segment(xap_db_t *db, unsigned k, strmap_t *known)
 		long long mt = 0;
 		unsigned long long sz = 0, h = 0;
 		size_t nd = 0;
-		int end = 0;
-		sscanf(v, "%lld %llu %llx %zu %n", &mt, &sz, &h, &nd, &end);
+		int end = file_record_parse(v, &mt, &sz, &h, &nd);
 		kn->mtime = mt;
 		kn->size = sz;
 		kn->hash = h;

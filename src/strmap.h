@@ -6,6 +6,7 @@
 typedef struct {
 	char *key;     /* NULL: empty slot */
 	void *val;
+	unsigned long long hash; /* the key's; a probe compares it first */
 } strmap_slot_t;
 
 typedef struct {
