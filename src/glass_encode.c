@@ -403,3 +403,28 @@ void ge_positions(buf_t *b, const uint32_t *pos, size_t n)
 		b->p[b->len++] = (char)w.acc;
 	b->p[b->len] = '\0';
 }
+
+int ge_get_uint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned sh = 0; *p < end; sh += 7) {
+		unsigned c = *(*p)++;
+		if (sh > 63 || (sh == 63 && (c & 0x7e)))
+			return -1;
+		x |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80)) {
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int ge_get_uint32(const unsigned char **p, const unsigned char *end, uint32_t *v)
+{
+	uint64_t x;
+	if (ge_get_uint(p, end, &x) != 0 || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}

@@ -54,6 +54,11 @@ size_t ge_term_len(const char *term, size_t len);
 
 /* Appends; a failed allocation sets b->oom (sticky) and they do nothing. */
 void ge_put_uint(buf_t *b, uint64_t v);
+/* Decode what ge_uint wrote at *P (before END) into *V; *P moves past it.
+ * 0, or -1 when it runs off the end or overflows 64 (ge_get_uint32: 32)
+ * bits. For readers of glass tables (glass_read.c, glass_merge.c). */
+int ge_get_uint(const unsigned char **p, const unsigned char *end, uint64_t *v);
+int ge_get_uint32(const unsigned char **p, const unsigned char *end, uint32_t *v);
 /* pack_string: the length as ge_uint, then the bytes. */
 void ge_put_string(buf_t *b, const char *s, size_t len);
 

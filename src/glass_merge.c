@@ -92,31 +92,6 @@ static int fail(merge_t *m, int e, const char *fmt, ...)
 
 /* ------------------------------------------------------------- decoding */
 
-static int unpack(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	for (unsigned sh = 0; *p < end; sh += 7) {
-		unsigned c = *(*p)++;
-		if (sh > 63 || (sh == 63 && (c & 0x7e)))
-			return -1;
-		x |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80)) {
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int unpack32(const unsigned char **p, const unsigned char *end, uint32_t *v)
-{
-	uint64_t x;
-	if (unpack(p, end, &x) != 0 || x > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 /* unpack_uint_preserving_sort of all of P[0, N) (a key's end). */
 static int sortable(const unsigned char *p, size_t n, uint32_t *v)
 {
@@ -160,7 +135,7 @@ static int classify(src_t *s)
 	if (n >= 2 && k[0] == 0 && k[1] == 0xd8) {
 		const unsigned char *p = k + 2;
 		uint32_t slot;
-		if (unpack32(&p, k + n, &slot) != 0)
+		if (ge_get_uint32(&p, k + n, &slot) != 0)
 			return -1;
 		s->kind = K_VCHUNK;
 		s->glen = (size_t)(p - k);
@@ -375,7 +350,7 @@ static int posting_chunk(merge_t *m, size_t i, ge_postlist_t *pl)
 	if (did == 0) {
 		uint64_t tf, cf;
 		uint32_t d0;
-		if (unpack(&p, end, &tf) || unpack(&p, end, &cf) || unpack32(&p, end, &d0) ||
+		if (ge_get_uint(&p, end, &tf) || ge_get_uint(&p, end, &cf) || ge_get_uint32(&p, end, &d0) ||
 		    d0 == UINT32_MAX)
 			goto bad;
 		did = d0 + 1;
@@ -383,7 +358,7 @@ static int posting_chunk(merge_t *m, size_t i, ge_postlist_t *pl)
 	if (p == end || (*p != '0' && *p != '1'))
 		goto bad;
 	p++;
-	if (unpack32(&p, end, &span) || span > UINT32_MAX - did || unpack32(&p, end, &wdf))
+	if (ge_get_uint32(&p, end, &span) || span > UINT32_MAX - did || ge_get_uint32(&p, end, &wdf))
 		goto bad;
 	uint32_t last = did + span;
 	for (;;) {
@@ -395,7 +370,7 @@ static int posting_chunk(merge_t *m, size_t i, ge_postlist_t *pl)
 		if (p == end)
 			break;
 		uint32_t gap;
-		if (unpack32(&p, end, &gap) || gap >= last - did || unpack32(&p, end, &wdf))
+		if (ge_get_uint32(&p, end, &gap) || gap >= last - did || ge_get_uint32(&p, end, &wdf))
 			goto bad;
 		did += gap + 1;
 	}
@@ -414,7 +389,7 @@ static int merge_postings(merge_t *m, const size_t *g, size_t k, ge_postlist_t *
 		const src_t *s = &m->s[g[j]];
 		const unsigned char *p = s->tag, *end = s->tag + s->tlen;
 		uint64_t a, b;
-		if (s->first != 0 || unpack(&p, end, &a) || unpack(&p, end, &b))
+		if (s->first != 0 || ge_get_uint(&p, end, &a) || ge_get_uint(&p, end, &b))
 			return fail(m, EBADMSG, "%s: postlist.glass: a list without its first chunk",
 				    m->dirs[g[j]]);
 		tf += a;
@@ -451,7 +426,7 @@ static int value_chunk(merge_t *m, size_t i, ge_values_t *vs)
 	uint32_t did = s->first;
 	for (;;) {
 		uint64_t len;
-		if (unpack(&p, end, &len) || len > (uint64_t)(end - p))
+		if (ge_get_uint(&p, end, &len) || len > (uint64_t)(end - p))
 			goto bad;
 		if (did <= m->last_did)
 			return fail(m, EINVAL, "%s: docid %u not above %u of the sources before: "
@@ -462,7 +437,7 @@ static int value_chunk(merge_t *m, size_t i, ge_values_t *vs)
 		if (p == end)
 			break;
 		uint32_t gap;
-		if (unpack32(&p, end, &gap) || gap >= UINT32_MAX - did)
+		if (ge_get_uint32(&p, end, &gap) || gap >= UINT32_MAX - did)
 			goto bad;
 		did += gap + 1;
 	}
@@ -479,7 +454,7 @@ static int merge_values(merge_t *m, const size_t *g, size_t k, ge_values_t *vs)
 	memcpy(gk, s0->key, glen);
 	const unsigned char *p = gk + 2;
 	uint32_t slot = 0;
-	unpack32(&p, gk + glen, &slot); /* classify() read it */
+	ge_get_uint32(&p, gk + glen, &slot); /* classify() read it */
 	ge_values_begin(vs, slot);
 	m->last_did = 0;
 	for (size_t j = 0; j < k; j++) {
@@ -506,7 +481,7 @@ static int merge_vstats(merge_t *m, const size_t *g, size_t k)
 		const src_t *s = &m->s[g[j]];
 		const unsigned char *p = s->tag, *end = s->tag + s->tlen;
 		uint64_t f, len;
-		if (unpack(&p, end, &f) || unpack(&p, end, &len) || len > (uint64_t)(end - p))
+		if (ge_get_uint(&p, end, &f) || ge_get_uint(&p, end, &len) || len > (uint64_t)(end - p))
 			return fail(m, EBADMSG, "%s: postlist.glass: damaged value statistics",
 				    m->dirs[g[j]]);
 		const char *lo = (const char *)p, *hi = (const char *)p + len;

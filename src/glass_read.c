@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "glass_encode.h"
 #include "glass_read.h"
 
 #define HDR 11
@@ -55,33 +56,6 @@ static uint32_t get4(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* unpack_uint into *V (at most 64 bits). 0, or -1 when it runs off the end
- * or overflows. */
-static int unpack(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	for (unsigned sh = 0; *p < end; sh += 7) {
-		unsigned c = *(*p)++;
-		if (sh > 63 || (sh == 63 && (c & 0x7e)))
-			return -1;
-		x |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80)) {
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int unpack32(const unsigned char **p, const unsigned char *end, uint32_t *v)
-{
-	uint64_t x;
-	if (unpack(p, end, &x) != 0 || x > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 static void set_err(char **err, const char *fmt, ...)
 {
 	if (!err)
@@ -100,14 +74,14 @@ static int parse_meta(const unsigned char *b, size_t n, glass_meta_t *m)
 	if (n < 32 || memcmp(b, MAGIC, sizeof MAGIC) != 0)
 		return -1;
 	memcpy(m->uuid, b + 16, 16);
-	if (unpack32(&p, end, &m->rev) != 0)
+	if (ge_get_uint32(&p, end, &m->rev) != 0)
 		return -1;
 	for (int i = 0; i < GLASS_TABLES; i++) {
 		glass_root_t *r = &m->roots[i];
 		uint64_t flags, bs, fl;
-		if (unpack32(&p, end, &r->root) != 0 || unpack(&p, end, &flags) != 0 ||
-		    unpack(&p, end, &r->num_entries) != 0 || unpack(&p, end, &bs) != 0 ||
-		    unpack32(&p, end, &r->compress_min) != 0 || unpack(&p, end, &fl) != 0 ||
+		if (ge_get_uint32(&p, end, &r->root) != 0 || ge_get_uint(&p, end, &flags) != 0 ||
+		    ge_get_uint(&p, end, &r->num_entries) != 0 || ge_get_uint(&p, end, &bs) != 0 ||
+		    ge_get_uint32(&p, end, &r->compress_min) != 0 || ge_get_uint(&p, end, &fl) != 0 ||
 		    fl > GBT_FL_MAX || fl > (uint64_t)(end - p))
 			return -1;
 		r->level = (unsigned)(flags >> 2);
@@ -122,7 +96,7 @@ static int parse_meta(const unsigned char *b, size_t n, glass_meta_t *m)
 	}
 	uint64_t x[8];
 	for (int i = 0; i < 8; i++)
-		if (unpack(&p, end, &x[i]) != 0)
+		if (ge_get_uint(&p, end, &x[i]) != 0)
 			return -1;
 	if (p != end || x[0] > UINT32_MAX || x[0] + x[1] > UINT32_MAX || x[2] > UINT32_MAX ||
 	    x[3] > UINT32_MAX || x[3] + x[4] > UINT32_MAX || x[5] > UINT32_MAX ||

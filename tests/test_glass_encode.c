@@ -88,8 +88,26 @@ static void test_uint(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		unsigned char p[GE_UINT_MAX];
-		assert_bytes(p, ge_uint(p, cases[i].v), cases[i].want);
+		size_t n = ge_uint(p, cases[i].v);
+		assert_bytes(p, n, cases[i].want);
+		/* and back, the end exactly where it ends */
+		const unsigned char *q = p;
+		uint64_t v = 1;
+		assert_int_equal(ge_get_uint(&q, p + n, &v), 0);
+		assert_true(v == cases[i].v);
+		assert_ptr_equal(q, p + n);
+		uint32_t v32 = 0;
+		q = p;
+		assert_int_equal(ge_get_uint32(&q, p + n, &v32), cases[i].v > UINT32_MAX ? -1 : 0);
+		/* cut short: never read past the end */
+		q = p;
+		assert_int_equal(ge_get_uint(&q, p + n - 1, &v), -1);
 	}
+	/* a tenth byte above 1: more than 64 bits */
+	static const unsigned char over[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	const unsigned char *q = over;
+	uint64_t v;
+	assert_int_equal(ge_get_uint(&q, over + sizeof over, &v), -1);
 }
 
 static void test_keys(void **state)
