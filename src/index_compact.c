@@ -59,6 +59,14 @@ static int shadow_tables(const char *seg, const char *shadow, int need_docdata)
 	return rc;
 }
 
+/* C->tmp emptied after a merge that did not finish, for the next way to
+ * fill it: -1; 1 when it could not be made again (errno). */
+static int empty_again(cjob_t *c)
+{
+	segments_rmtree(c->tmp);
+	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
+}
+
 /* Xapian's compactor rewrites every table. The document data it would only
  * copy: lode adds records in docid order, so that table's blocks are full
  * already (compaction takes 2% off it), and each record, deflated by lode,
@@ -96,8 +104,7 @@ static int compact_shadowed(cjob_t *c, const char *const *srcs, size_t n, const 
 	free(c->em);
 	c->em = NULL;
 	c->xs = XAP_OK;
-	segments_rmtree(c->tmp);
-	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
+	return empty_again(c);
 }
 
 /* lode's own merge of the segment and its runs SRCS[0..n) into C->tmp
@@ -117,10 +124,7 @@ static int merge_runs(cjob_t *c, const char *const *srcs, size_t n, const char *
 	free(em);
 	if (rc == 0 && docdata && glass_docdata_take(docdata, c->tmp) != 0)
 		rc = -1;
-	if (rc == 0)
-		return 0;
-	segments_rmtree(c->tmp);
-	return mkdir(c->tmp, 0777) == 0 ? -1 : 1;
+	return rc == 0 ? 0 : empty_again(c);
 }
 
 /* LODE_MERGE=xapian: runs are merged by Xapian's compactor, as before

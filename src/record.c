@@ -503,8 +503,8 @@ int record_text_prefix(record_text_t *t, size_t want, const char **text, size_t 
 	size_t to = t->base + want;
 	/* a third of the record or more still to inflate: all of it at once
 	 * costs less (a damaged stream is left to zlib, which keeps its start) */
-	if (t->out.len < to && !t->failed && t->zlen >= 2 &&
-	    3 * (to - t->out.len) >= t->base + t->len && inflate_all(t, t->base + t->len) == 0)
+	if (t->out.len < to && !t->failed && 3 * (to - t->out.len) >= t->base + t->len &&
+	    inflate_all(t, t->base + t->len) == 0)
 		to = t->out.len;
 	if (t->out.len < to) {
 		if (t->failed || inflate_to(t, to)) {

@@ -12,7 +12,6 @@
 #include "buf.h"
 #include "index_read.h"
 #include "schema.h"
-#include "segments.h"
 #include "search_impl.h"
 #include "stem.h"
 #include "xapian_c.h"
