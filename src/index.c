@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -660,6 +661,22 @@ static int load_known(lode_index_t *idx, strmap_t *known)
 	return 0;
 }
 
+/* load_known in a thread of its own, while the tree is walked: on an
+ * unchanged tree the two are the whole of the work (the walk's stat calls,
+ * and reading the file records), and neither touches what the other does. */
+typedef struct {
+	lode_index_t *idx;
+	strmap_t *known;
+	int rc;
+} known_job_t;
+
+static void *load_known_job(void *arg)
+{
+	known_job_t *j = arg;
+	j->rc = load_known(j->idx, j->known);
+	return NULL;
+}
+
 /* Roots: each path given, absolute and with its symbolic links resolved, so
  * that a tree reached by two names is indexed once and under one name (the
  * paths shown in results are under it). A path that does not exist is only
@@ -819,7 +836,18 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		rc = LODE_NOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < nroots; i++) {
+	/* A bulk build stopped before its end (by a signal, a stop asked for,
+	 * a crash) left runs (runs.h): they go into their segments before
+	 * anything else is read or written. */
+	runs_clear_unlisted(idx->path);
+	if (index_has_runs(idx) && (rc = index_compact(idx)) != LODE_OK)
+		goto out;
+	known_job_t kj = { idx, &known, 0 };
+	pthread_t kt;
+	int kthread = pthread_create(&kt, NULL, load_known_job, &kj) == 0;
+	if (!kthread)
+		load_known_job(&kj);
+	for (size_t i = 0; i < nroots && rc == LODE_OK; i++) {
 		struct stat st;
 		if (stat(roots[i], &st) != 0) {
 			if (n > 0 || errno != ENOENT) {
@@ -830,18 +858,14 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 			continue;
 		}
 		keep_roots[i] = roots[i];
-		if (walk_path(roots[i], &wo, &files)) {
+		if (walk_path(roots[i], &wo, &files))
 			rc = LODE_NOMEM;
-			goto out;
-		}
 	}
-	/* A bulk build stopped before its end (by a signal, a stop asked for,
-	 * a crash) left runs (runs.h): they go into their segments before
-	 * anything else is read or written. */
-	runs_clear_unlisted(idx->path);
-	if (index_has_runs(idx) && (rc = index_compact(idx)) != LODE_OK)
+	if (kthread)
+		pthread_join(kt, NULL);
+	if (rc != LODE_OK)
 		goto out;
-	if (load_known(idx, &known)) {
+	if (kj.rc) {
 		index_set_err(idx, "cannot read the index: %s", xap_db_errmsg(idx->db));
 		rc = LODE_ENGINE;
 		goto out;

@@ -1,6 +1,8 @@
-/* test_walk.c - the walk's shard filter: shards built apart must split a tree
- * the same way wherever it is, each file in exactly one shard, each problem
- * reported by one shard. */
+/* test_walk.c - the walk lists a tree's files in name order with their
+ * sizes and reports its problems in the same order, whether its files are
+ * stat-ed by one thread or several; and its shard filter: shards built apart
+ * must split a tree the same way wherever it is, each file in exactly one
+ * shard, each problem reported by one shard. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "walk.h"
@@ -227,10 +230,94 @@ static void test_problems_reported_by_one_shard(void **state)
 	free(root);
 }
 
+typedef struct {
+	char got[4096];
+} problems_t;
+
+static void note_problem(void *ctx, const char *path, const char *reason, int skipped)
+{
+	problems_t *p = ctx;
+	const char *base = strrchr(path, '/');
+	size_t n = strlen(p->got);
+	snprintf(p->got + n, sizeof p->got - n, "%s: %s%s; ", base ? base + 1 : path,
+		 skipped ? "skipped: " : "", reason);
+}
+
+/* A tree of NDIRS directories of NFILES files each (file k of directory d
+ * holds d + k bytes), with a dangling link, a named pipe, a link to a file
+ * and one to an ancestor among them: the files come in name order,
+ * directories walked in place, each with its size; the link to a file is
+ * listed; the problems come in that order too. 700 files are stat-ed by
+ * the threads, 40 by the walk's own. */
+static void test_order_sizes_and_problems(void **state)
+{
+	fixture_t *f = *state;
+	static const struct {
+		unsigned ndirs, nfiles;
+	} t[] = { { 20, 35 }, { 4, 10 } };
+	for (size_t c = 0; c < sizeof t / sizeof *t; c++) {
+		char sub[32], rel[64];
+		snprintf(sub, sizeof sub, "order%zu", c);
+		for (unsigned d = 0; d < t[c].ndirs; d++)
+			for (unsigned k = 0; k < t[c].nfiles; k++) {
+				char data[128];
+				memset(data, 'x', sizeof data);
+				snprintf(rel, sizeof rel, "%s/d%03u/f%03u.txt", sub, d, k);
+				free(tu_write(f->dir, rel, data, d + k));
+			}
+		char *root = tu_path(f->dir, sub);
+		char *p;
+		snprintf(rel, sizeof rel, "%s/d001/f002b", sub); /* after f002.txt */
+		assert_int_equal(symlink("/nonexistent/lode-walk-test", p = tu_path(f->dir, rel)), 0);
+		free(p);
+		snprintf(rel, sizeof rel, "%s/d002/f001p", sub);
+		assert_int_equal(mkfifo(p = tu_path(f->dir, rel), 0600), 0);
+		free(p);
+		snprintf(rel, sizeof rel, "%s/d003/f000l", sub); /* a link to f009.txt: listed */
+		assert_int_equal(symlink("f009.txt", p = tu_path(f->dir, rel)), 0);
+		free(p);
+		snprintf(rel, sizeof rel, "%s/d003/up", sub);
+		assert_int_equal(symlink("..", p = tu_path(f->dir, rel)), 0);
+		free(p);
+
+		problems_t pr = { "" };
+		walk_opts_t o = { .on_problem = note_problem, .ctx = &pr };
+		walk_list_t l = { 0 };
+		assert_int_equal(walk_path(root, &o, &l), 0);
+		assert_int_equal(l.n, t[c].ndirs * t[c].nfiles + 1);
+		size_t i = 0;
+		for (unsigned d = 0; d < t[c].ndirs; d++)
+			for (unsigned k = 0; k < t[c].nfiles; k++, i++) {
+				char want[128];
+				snprintf(want, sizeof want, "%s/d%03u/f%03u.txt", root, d, k);
+				if (d == 3 && k == 0) { /* f000.txt, then the link f000l */
+					assert_string_equal(l.files[i].path, want);
+					i++;
+					snprintf(want, sizeof want, "%s/d003/f000l", root);
+					assert_string_equal(l.files[i].path, want);
+					assert_int_equal(l.files[i].size, 3 + 9);
+					continue;
+				}
+				assert_string_equal(l.files[i].path, want);
+				assert_int_equal(l.files[i].size, d + k);
+				struct stat st;
+				assert_int_equal(stat(want, &st), 0);
+				assert_int_equal(l.files[i].mtime, (int64_t)st.st_mtim.tv_sec * 1000000000 +
+									   st.st_mtim.tv_nsec);
+			}
+		assert_string_equal(pr.got, "f002b: skipped: broken symbolic link; "
+					    "f001p: skipped: not a regular file; "
+					    "up: skipped: directory already walked (symbolic link loop?); ");
+		walk_list_free(&l);
+		free(root);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shard_of_is_fnv1a),
+		cmocka_unit_test_setup_teardown(test_order_sizes_and_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shards_partition_the_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_independent_of_where_the_tree_is, setup,
 						teardown),
