@@ -259,8 +259,8 @@ rf_result_t rf_read_flags(const char *path, int flags, size_t max_size, char **d
 			close(fd);
 		return RF_UNREADABLE;
 	}
-	if ((flags & RF_REGULAR_ONLY) && !is_stdin)
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* O_NONBLOCK stays: it changes nothing for a regular file, the only
+	 * kind read with RF_REGULAR_ONLY (two fcntl calls a file spared) */
 	rf_result_t rc;
 	char *raw = NULL;
 	size_t raw_len = 0;
