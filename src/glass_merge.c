@@ -41,7 +41,10 @@
 #define REV 1
 #define COMPRESS_MIN 18
 #define RAW_MIN 0xFFFFFFFFu
-#define DEFLATE_LEVEL 6 /* zlib's default, which Xapian uses */
+/* Termlists deflated by libdeflate's fastest level: the dev corpus's take
+ * 25.90 MB against 25.76 at zlib's default level 6, which Xapian uses, and
+ * the merge 8% less time (0.83-0.88 s against 0.91-1.11 s, -j2) */
+#define DEFLATE_LEVEL 1
 
 enum { K_META, K_VSTATS, K_VCHUNK, K_DOCLEN, K_TERM };
 
