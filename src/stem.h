@@ -15,11 +15,10 @@ void stemmer_destroy(stemmer_t *st);
 /* The stem of folded token TOK (flags from tokenize.h): TOK_NUMBER and
  * TOK_CJK tokens, and every token for "none", come back unchanged.
  * Returns a NUL-terminated pointer owned by ST, *out_len its length; NULL
- * only when out of memory. Validity: a stem served by the cache lives until
- * stemmer_destroy(); tokens returned unchanged, and stems of new words once
- * the cache is full (1M distinct words), live in a per-call buffer valid
- * until the next stemmer_stem() on ST. So: copy it if you keep it past the
- * next call. A cache hit costs one hash and no allocation. */
+ * only when out of memory. It is valid until the next stemmer_stem() on ST
+ * (a short word's stem lives in the cache's table, which moves when it
+ * grows): copy it if you keep it. A cache hit costs one hash and no
+ * allocation. */
 const char *stemmer_stem(stemmer_t *st, const char *tok, size_t len, int flags, size_t *out_len);
 /* Canonical Xapian name of the language ("english" for "en", "none"),
  * owned by ST. */
