@@ -22,6 +22,7 @@
  * source holding the term is at its first chunk when the group starts, and
  * that chunk's header has them. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,6 +621,63 @@ static void remove_made(const char *dest, unsigned made)
 			unlink(path);
 }
 
+/* A merge of its own for one table, which another thread may run
+ * (GM_THREADS): the position table, half of a segment's merge time on the
+ * dev corpus (0.36 of 0.72 s), is written while this thread writes the
+ * others, so that a merge that runs alone (one of -j1's, or the last of a
+ * build's) takes the time of the position table rather than of all three. */
+typedef struct {
+	merge_t m;
+	const char *dest;
+	int table;
+	unsigned flags;
+	glass_root_t *root;
+} table_job_t;
+
+static void *table_job_main(void *arg)
+{
+	table_job_t *j = arg;
+	merge_table(&j->m, j->dest, j->table, 0, j->flags, j->root);
+	return NULL;
+}
+
+/* J set up to write TABLE as M would (sources and metadata shared, read
+ * only). Returns 0, -1 when out of memory (in M). */
+static int table_job_init(table_job_t *j, merge_t *m, const char *dest, int table,
+			  unsigned flags, glass_root_t *root)
+{
+	memset(j, 0, sizeof *j);
+	buf_init(&j->m.lo);
+	buf_init(&j->m.hi);
+	buf_init(&j->m.tag);
+	j->m.n = m->n;
+	j->m.dirs = m->dirs;
+	j->m.meta = m->meta;
+	j->m.s = calloc(m->n, sizeof *j->m.s);
+	j->m.heap = calloc(m->n, sizeof *j->m.heap);
+	j->dest = dest;
+	j->table = table;
+	j->flags = flags;
+	j->root = root;
+	return j->m.s && j->m.heap ? 0 : fail(m, ENOMEM, "out of memory");
+}
+
+/* What J did folded into M: the tables it made, its failure. */
+static void table_job_end(table_job_t *j, merge_t *m)
+{
+	m->made |= j->m.made;
+	if (j->m.err && !m->err) {
+		m->err = j->m.err;
+		memcpy(m->msg, j->m.msg, sizeof m->msg);
+	}
+	free(j->m.s);
+	free(j->m.heap);
+	buf_free(&j->m.lo);
+	buf_free(&j->m.hi);
+	buf_free(&j->m.tag);
+	free(j->m.zbuf);
+}
+
 int glass_merge(const char *const *srcs, size_t n, const char *dest, unsigned flags, char **err)
 {
 	if (err)
@@ -658,10 +716,23 @@ int glass_merge(const char *const *srcs, size_t n, const char *dest, unsigned fl
 	}
 	glass_root_t roots[GLASS_TABLES];
 	glass_stats_t st;
-	if (merge_stats(&m, &st) != 0 ||
-	    merge_table(&m, dest, GLASS_POSTLIST, 0, flags, &roots[GLASS_POSTLIST]) != 0 ||
-	    merge_table(&m, dest, GLASS_TERMLIST, COMPRESS_MIN, flags, &roots[GLASS_TERMLIST]) ||
-	    merge_table(&m, dest, GLASS_POSITION, 0, flags, &roots[GLASS_POSITION]) != 0)
+	if (merge_stats(&m, &st) != 0)
+		goto out;
+	table_job_t pos;
+	if (table_job_init(&pos, &m, dest, GLASS_POSITION, flags, &roots[GLASS_POSITION]) != 0) {
+		table_job_end(&pos, &m);
+		goto out;
+	}
+	pthread_t th;
+	int threaded = (flags & GM_THREADS) && pthread_create(&th, NULL, table_job_main, &pos) == 0;
+	if (merge_table(&m, dest, GLASS_POSTLIST, 0, flags, &roots[GLASS_POSTLIST]) == 0)
+		merge_table(&m, dest, GLASS_TERMLIST, COMPRESS_MIN, flags, &roots[GLASS_TERMLIST]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!m.err) /* no second thread: this one writes it too */
+		table_job_main(&pos);
+	table_job_end(&pos, &m);
+	if (m.err)
 		goto out;
 	if (flags & GM_NO_DOCDATA)
 		gbt_root_absent(&roots[GLASS_DOCDATA], BLOCKSIZE, RAW_MIN);

@@ -21,6 +21,7 @@
 #define GM_NO_DOCDATA 1u /* leave the document data out: DEST gets no docdata table */
 #define GM_NO_SYNC 2u    /* no fsync of the tables and version file (tests) */
 #define GM_RAW_TERMLIST 4u /* termlist tags stored raw, not deflated as Xapian's compactor does */
+#define GM_THREADS 8u      /* the position table written by a second thread */
 
 /* Merge the glass databases SRCS[0..n) (n >= 1) into DEST, an existing
  * empty directory. Every docid of SRCS[i] must be below every docid of

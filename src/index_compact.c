@@ -26,6 +26,7 @@ typedef struct {
 	runs_t runs;     /* the segment's runs (runs.h), merged into it */
 	rdd_t *rdd;      /* their records as one table, when the build wrote it */
 	char *tmp;       /* where the compacted copy goes; after the swap, the old one */
+	unsigned gm_flags; /* for glass_merge: GM_THREADS when jobs allow */
 	xap_status_t xs;
 	char *em;
 } cjob_t;
@@ -120,7 +121,7 @@ static int compact_shadowed(cjob_t *c, const char *const *srcs, size_t n, const 
 static int merge_runs(cjob_t *c, const char *const *srcs, size_t n, const char *docdata)
 {
 	char *em = NULL;
-	int rc = glass_merge(srcs, n, c->tmp, docdata ? GM_NO_DOCDATA : 0, &em);
+	int rc = glass_merge(srcs, n, c->tmp, (docdata ? GM_NO_DOCDATA : 0) | c->gm_flags, &em);
 	free(em);
 	if (rc == 0 && docdata && glass_docdata_take(docdata, c->tmp) != 0)
 		rc = -1;
@@ -270,6 +271,8 @@ lode_status_t index_compact(lode_index_t *idx)
 	lode_status_t rc = LODE_OK;
 	for (unsigned k = 0; k < n && rc == LODE_OK; k++) {
 		cj[k].seg = idx->layout.path[k];
+		/* -j1 keeps to one thread: the benchmark's baseline for -j2 */
+		cj[k].gm_flags = index_jobs(&idx->opts) > 1 ? GM_THREADS : 0;
 		if (live_runs(idx, k, &cj[k].runs) != 0) {
 			index_set_err(idx, "cannot read the index's runs: %s", strerror(errno));
 			rc = LODE_IO;

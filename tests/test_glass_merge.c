@@ -278,6 +278,13 @@ static void test_generated(void **state)
 	assert_true(file_size(m, "termlist.glass") * 4 < file_size(raw, "termlist.glass") * 3);
 	assert_true(file_size(m, "termlist.glass") <= file_size(ref, "termlist.glass"));
 	free(raw);
+	/* the position table written by a thread of its own: the same tables */
+	char *thr = sub(d, "threaded");
+	merge_ok((const char *const *)srcs, 8, thr, GM_THREADS);
+	for (int t = GLASS_POSTLIST; t <= GLASS_POSITION; t++)
+		same_entries(m, thr, t);
+	xapian_check(thr);
+	free(thr);
 	/* what the sources were made to hold: w0 in each, in several chunks */
 	xap_db_t *db = dc_open_read(m);
 	unsigned tf;
