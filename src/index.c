@@ -661,9 +661,10 @@ static int load_known(lode_index_t *idx, strmap_t *known)
 	return 0;
 }
 
-/* load_known in a thread of its own, while the tree is walked: on an
- * unchanged tree the two are the whole of the work (the walk's stat calls,
- * and reading the file records), and neither touches what the other does. */
+/* load_known in a thread of its own, while the tree is walked (unless -j1):
+ * on an unchanged tree the two are the whole of the work (the walk's stat
+ * calls, and reading the file records), and neither touches what the other
+ * does. */
 typedef struct {
 	lode_index_t *idx;
 	strmap_t *known;
@@ -827,7 +828,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		.excludes = idx->opts.excludes, .n_excludes = idx->opts.n_excludes,
 		.include_hidden = idx->opts.include_hidden, .on_problem = on_walk_problem,
 		.shard = idx->opts.shard, .shards = idx->opts.shards,
-		.ctx = &wctx,
+		.threads = index_jobs(&idx->opts), .ctx = &wctx,
 	};
 	/* Roots given on the command line that do not exist are errors, not
 	 * deletions; remembered roots that vanished lose their documents. */
@@ -844,7 +845,9 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		goto out;
 	known_job_t kj = { idx, &known, 0 };
 	pthread_t kt;
-	int kthread = pthread_create(&kt, NULL, load_known_job, &kj) == 0;
+	/* -j1 keeps to one thread: the benchmark's baseline for -j2 */
+	int kthread = index_jobs(&idx->opts) > 1 &&
+		      pthread_create(&kt, NULL, load_known_job, &kj) == 0;
 	if (!kthread)
 		load_known_job(&kj);
 	for (size_t i = 0; i < nroots && rc == LODE_OK; i++) {

@@ -2,10 +2,10 @@
  *
  * In two passes: the directories are read in walk order, their entries
  * noted as items (files, problems) without a stat of each file where the
- * directory says what it is (d_type); then the files are stat-ed, by two
- * threads or more on a large tree (an unchanged tree's update is mostly
- * this: 16,900 stat calls on the dev corpus), and the items reported and
- * listed in walk order, as one pass would have. */
+ * directory says what it is (d_type); then the files are stat-ed, by as
+ * many threads as asked for on a large tree (an unchanged tree's update is
+ * mostly this: 16,900 stat calls on the dev corpus), and the items reported
+ * and listed in walk order, as one pass would have. */
 #include "walk.h"
 
 #include <dirent.h>
@@ -356,16 +356,19 @@ static void *stat_files(void *arg)
 	}
 }
 
-/* Every file item stat-ed: by this thread and, for many files, helpers
- * (one fewer than the processors, at most STAT_THREADS in all). */
+/* Every file item stat-ed: by this thread and, for many files, helpers (as
+ * many threads in all as asked for, at most the processors and
+ * STAT_THREADS). */
 static void stat_all(walker_t *w)
 {
 	stat_job_t j = { w->items, w->n, 0 };
 	pthread_t th[STAT_THREADS - 1];
 	size_t nth = 0;
-	if (w->n >= PARALLEL_MIN) {
+	if (w->n >= PARALLEL_MIN && w->o->threads > 1) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		size_t want = cpus > STAT_THREADS ? STAT_THREADS : cpus > 1 ? (size_t)cpus : 1;
+		if (want > w->o->threads)
+			want = w->o->threads;
 		while (nth + 1 < want && pthread_create(&th[nth], NULL, stat_files, &j) == 0)
 			nth++;
 	}

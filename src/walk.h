@@ -22,6 +22,9 @@ typedef struct {
 	 * (0-based) of shards; the others are left out silently, problems
 	 * with them too, so that each shard of a tree reports its own. */
 	unsigned shard, shards;
+	/* threads that may stat files at once (0 or 1: the caller's alone); a
+	 * large tree's files are stat-ed by that many, as the processors allow */
+	unsigned threads;
 	/* A path that could not be walked or is not a file lode reads: reason
 	 * is a short message. skipped: 1 for a stated skip (loop, special file),
 	 * 0 for a failure (unreadable). */

@@ -248,7 +248,7 @@ static void note_problem(void *ctx, const char *path, const char *reason, int sk
  * and one to an ancestor among them: the files come in name order,
  * directories walked in place, each with its size; the link to a file is
  * listed; the problems come in that order too. 700 files are stat-ed by
- * the threads, 40 by the walk's own. */
+ * the threads (as many as the processors, up to 4), 40 by the walk's own. */
 static void test_order_sizes_and_problems(void **state)
 {
 	fixture_t *f = *state;
@@ -281,7 +281,7 @@ static void test_order_sizes_and_problems(void **state)
 		free(p);
 
 		problems_t pr = { "" };
-		walk_opts_t o = { .on_problem = note_problem, .ctx = &pr };
+		walk_opts_t o = { .on_problem = note_problem, .ctx = &pr, .threads = 4 };
 		walk_list_t l = { 0 };
 		assert_int_equal(walk_path(root, &o, &l), 0);
 		assert_int_equal(l.n, t[c].ndirs * t[c].nfiles + 1);
