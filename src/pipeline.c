@@ -10,7 +10,10 @@
  * An index of several segments (segments.h): one lane per thread, each lane
  * owning some segments and doing everything for their files - read, parse,
  * build, write, commit - so Xapian's writers run in parallel. A segment's
- * files are written in file order, so its docids do not depend on -j either. */
+ * files are written in file order; which segment a new file goes to depends
+ * on which lane comes to it first (take_job), so docids differ from one
+ * build to the next. Nothing shown depends on them: ties in score are broken
+ * by path (search_order.c). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
