@@ -87,6 +87,14 @@ static void problem(walker_t *w, const char *path, const char *reason, int err, 
 	}
 }
 
+/* What IT keeps of its stat ST. */
+static void item_stat(item_t *it, const struct stat *st)
+{
+	it->mode = st->st_mode;
+	it->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	it->size = (uint64_t)st->st_size;
+}
+
 /* A file to list once it is stat-ed; ST: stat-ed already. */
 static void file_item(walker_t *w, const char *path, const struct stat *st)
 {
@@ -96,9 +104,7 @@ static void file_item(walker_t *w, const char *path, const struct stat *st)
 	it->is_file = 1;
 	if (st) {
 		it->stated = 1;
-		it->mode = st->st_mode;
-		it->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-		it->size = (uint64_t)st->st_size;
+		item_stat(it, st);
 	}
 }
 
@@ -198,19 +204,31 @@ static int cmp_str(const void *a, const void *b)
 
 static void walk_dir(walker_t *w, const char *dir, unsigned depth, int checked);
 
+/* 1, said as a problem, when directory PATH (its stat ST) was walked
+ * already; else it is marked walked. */
+static int walked_before(walker_t *w, const char *path, const struct stat *st)
+{
+	if (!visited(w, st))
+		return 0;
+	problem(w, path, "directory already walked (symbolic link loop?)", 0, 1);
+	return 1;
+}
+
+/* 1, said as a problem, when directory PATH at DEPTH is too deep to walk. */
+static int too_deep(walker_t *w, const char *path, unsigned depth)
+{
+	if (depth < MAX_DEPTH)
+		return 0;
+	problem(w, path, "directories nested too deeply", 0, 1);
+	return 1;
+}
+
 /* PATH, which a stat ST names a directory, walked unless it was already or
  * is too deep. */
 static void enter_dir(walker_t *w, const char *path, const struct stat *st, unsigned depth)
 {
-	if (visited(w, st)) {
-		problem(w, path, "directory already walked (symbolic link loop?)", 0, 1);
-		return;
-	}
-	if (depth >= MAX_DEPTH) {
-		problem(w, path, "directories nested too deeply", 0, 1);
-		return;
-	}
-	walk_dir(w, path, depth + 1, 1);
+	if (!walked_before(w, path, st) && !too_deep(w, path, depth))
+		walk_dir(w, path, depth + 1, 1);
 }
 
 /* PATH, whose type its directory did not tell (a symbolic link, a root, a
@@ -249,9 +267,8 @@ static void walk_dir(walker_t *w, const char *dir, unsigned depth, int checked)
 		return;
 	}
 	struct stat st;
-	if (!checked && fstat(dirfd(d), &st) == 0 && visited(w, &st)) {
+	if (!checked && fstat(dirfd(d), &st) == 0 && walked_before(w, dir, &st)) {
 		closedir(d);
-		problem(w, dir, "directory already walked (symbolic link loop?)", 0, 1);
 		return;
 	}
 	/* Read the names first and close: deep trees must not hold one fd a
@@ -310,9 +327,7 @@ static void walk_dir(walker_t *w, const char *dir, unsigned depth, int checked)
 			if (in_shard(w, path.p, 0))
 				file_item(w, path.p, NULL);
 		} else if (type == DT_DIR) {
-			if (depth >= MAX_DEPTH)
-				problem(w, path.p, "directories nested too deeply", 0, 1);
-			else
+			if (!too_deep(w, path.p, depth))
 				walk_dir(w, path.p, depth + 1, 0);
 		} else {
 			walk_entry(w, path.p, depth, 0);
@@ -345,13 +360,10 @@ static void *stat_files(void *arg)
 			struct stat st;
 			if (!it->is_file || it->stated)
 				continue;
-			if (stat(it->path, &st) != 0) {
+			if (stat(it->path, &st) != 0)
 				it->err = errno;
-				continue;
-			}
-			it->mode = st.st_mode;
-			it->mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-			it->size = (uint64_t)st.st_size;
+			else
+				item_stat(it, &st);
 		}
 	}
 }
