@@ -841,7 +841,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 	 * a crash) left runs (runs.h): they go into their segments before
 	 * anything else is read or written. */
 	runs_clear_unlisted(idx->path);
-	if (index_has_runs(idx) && (rc = index_compact(idx)) != LODE_OK)
+	if (index_has_runs(idx) && (rc = index_compact(idx, cb, sum)) != LODE_OK)
 		goto out;
 	known_job_t kj = { idx, &known, 0 };
 	pthread_t kt;
@@ -931,7 +931,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 		if (compact) {
 			double tk = index_now();
 			idx->compacted = 1;
-			rc = index_compact(idx);
+			rc = index_compact(idx, cb, sum);
 			if (rc == LODE_OK) {
 				xap_status_t xs = end_first_build(idx) == LODE_OK
 						  ? xap_db_commit(idx->db) : XAP_ENGINE;

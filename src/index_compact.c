@@ -29,6 +29,7 @@ typedef struct {
 	unsigned gm_flags; /* for glass_merge: GM_THREADS when jobs allow */
 	xap_status_t xs;
 	char *em;
+	char *merge_why;   /* why lode's merge gave the runs to Xapian's compactor */
 } cjob_t;
 
 /* Into the empty directory SHADOW: hard links to SEG's version file and
@@ -122,10 +123,14 @@ static int merge_runs(cjob_t *c, const char *const *srcs, size_t n, const char *
 {
 	char *em = NULL;
 	int rc = glass_merge(srcs, n, c->tmp, (docdata ? GM_NO_DOCDATA : 0) | c->gm_flags, &em);
-	free(em);
-	if (rc == 0 && docdata && glass_docdata_take(docdata, c->tmp) != 0)
+	if (rc == 0 && docdata && glass_docdata_take(docdata, c->tmp) != 0) {
 		rc = -1;
-	return rc == 0 ? 0 : empty_again(c);
+		em = strdup("its records could not be linked into the merged segment");
+	}
+	if (rc == 0)
+		return 0;
+	c->merge_why = em ? em : strdup(strerror(errno ? errno : EIO));
+	return empty_again(c);
 }
 
 /* LODE_MERGE=xapian: runs are merged by Xapian's compactor, as before
@@ -263,7 +268,29 @@ static rdd_t *records_of_runs(lode_index_t *idx, unsigned k, const runs_t *runs)
 	return seg_docs == 0 && total == rdd_docs(idx->rdd[k]) ? idx->rdd[k] : NULL;
 }
 
-lode_status_t index_compact(lode_index_t *idx)
+/* One warning for each segment whose runs lode's merge gave up on (the
+ * compactor did them, more slowly: a build's figures should say why). */
+static void warn_merges(cjob_t *cj, unsigned n, const lode_index_callbacks_t *cb,
+			lode_index_summary_t *sum)
+{
+	for (unsigned k = 0; k < n; k++) {
+		if (!cj[k].merge_why || cj[k].xs != XAP_OK)
+			continue;
+		if (sum)
+			sum->warnings++;
+		if (cb && cb->on_warning) {
+			buf_t why = BUF_INIT;
+			buf_printf(&why, "lode's merge of its runs failed (%s); Xapian's compactor "
+					 "merged them instead, more slowly", cj[k].merge_why);
+			if (!why.oom)
+				cb->on_warning(cb->ctx, cj[k].seg, 0, why.p);
+			buf_free(&why);
+		}
+	}
+}
+
+lode_status_t index_compact(lode_index_t *idx, const lode_index_callbacks_t *cb,
+			    lode_index_summary_t *sum)
 {
 	unsigned n = idx->layout.n;
 	cjob_t cj[SEGMENTS_MAX];
@@ -285,6 +312,7 @@ lode_status_t index_compact(lode_index_t *idx)
 		cj[k].rdd = records_of_runs(idx, k, &cj[k].runs);
 	if (rc == LODE_OK) {
 		compact_all(cj, n, index_jobs(&idx->opts));
+		warn_merges(cj, n, cb, sum);
 		for (unsigned k = 0; k < n && rc == LODE_OK; k++) {
 			if (cj[k].xs != XAP_OK) {
 				index_set_err(idx, "the index is complete, but could not be compacted: %s",
@@ -331,6 +359,7 @@ lode_status_t index_compact(lode_index_t *idx)
 			segments_rmtree(cj[k].tmp);
 		free(cj[k].tmp);
 		free(cj[k].em);
+		free(cj[k].merge_why);
 		runs_free(&cj[k].runs);
 	}
 	for (unsigned k = 0; k < n; k++) { /* merged or not, their use is over */

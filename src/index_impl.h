@@ -46,8 +46,11 @@ unsigned index_doc_count(lode_index_t *idx);
  * given) names the index and the reason, to free. */
 lode_status_t index_open_segment(lode_index_t *idx, unsigned k, unsigned wait_seconds,
 				 char **errmsg);
-/* Compact IDX's segments in place and reopen them (index_compact.c). */
-lode_status_t index_compact(lode_index_t *idx);
+/* Compact IDX's segments in place and reopen them (index_compact.c). A
+ * segment whose runs lode's merge could not merge (Xapian's compactor did)
+ * is a warning: through CB's on_warning and in SUM's count (both may be NULL). */
+lode_status_t index_compact(lode_index_t *idx, const lode_index_callbacks_t *cb,
+			    lode_index_summary_t *sum);
 /* Worker threads for OPTS (its jobs, else the number of cores). */
 unsigned index_jobs(const lode_index_opts_t *opts);
 

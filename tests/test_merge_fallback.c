@@ -25,6 +25,17 @@ int __wrap_glass_merge(const char *const *srcs, size_t n, const char *dest, unsi
 		       char **err);
 
 static int calls, fail_it;
+static int nwarned;
+static char warned[512];
+
+/* What lode index would print: "PATH: REASON" (the last one). */
+static void on_warning(void *ctx, const char *path, unsigned line, const char *reason)
+{
+	(void)ctx;
+	(void)line;
+	nwarned++;
+	snprintf(warned, sizeof warned, "%s: %s", path, reason);
+}
 
 int __wrap_glass_merge(const char *const *srcs, size_t n, const char *dest, unsigned flags,
 		       char **err)
@@ -40,8 +51,9 @@ int __wrap_glass_merge(const char *const *srcs, size_t n, const char *dest, unsi
 
 #define NDOCS 40
 
-/* A new index of NDOCS files, written in batches of 4 (runs), one segment. */
-static void build(const char *root, const char *idx)
+/* A new index of NDOCS files, written in batches of 4 (runs), one segment;
+ * the warnings of the build in nwarned, warned, *WARNINGS (the summary's). */
+static void build(const char *root, const char *idx, uint64_t *warnings)
 {
 	char *corpus = tu_path(root, "corpus");
 	for (int i = 0; i < NDOCS; i++) {
@@ -61,7 +73,11 @@ static void build(const char *root, const char *idx)
 	assert_int_equal(lode_index_open(idx, &o, &w, &err), LODE_OK);
 	const char *paths[] = { corpus };
 	lode_index_summary_t sum;
-	lode_status_t rc = lode_index_update(w, paths, 1, NULL, &sum);
+	lode_index_callbacks_t cb = { .on_warning = on_warning };
+	nwarned = 0;
+	warned[0] = '\0';
+	lode_status_t rc = lode_index_update(w, paths, 1, &cb, &sum);
+	*warnings = sum.warnings;
 	if (rc != LODE_OK)
 		print_error("update: %s\n", lode_index_errmsg(w));
 	assert_int_equal(rc, LODE_OK);
@@ -107,12 +123,21 @@ static void run_case(int fail, const char *env, int want_calls)
 		setenv("LODE_MERGE", env, 1);
 	else
 		unsetenv("LODE_MERGE");
-	build(root, idx);
+	uint64_t warnings = 99;
+	build(root, idx, &warnings);
 	unsetenv("LODE_MERGE");
 	if (want_calls)
 		assert_true(calls >= 1);
 	else
 		assert_int_equal(calls, 0);
+	/* lode's merge failing is said, once, with its reason; asking for
+	 * Xapian's compactor is not a warning */
+	assert_int_equal(nwarned, fail ? 1 : 0);
+	assert_int_equal(warnings, fail ? 1 : 0);
+	if (fail) {
+		assert_non_null(strstr(warned, "/idx/s0: lode's merge of its runs failed (injected); "
+						"Xapian's compactor merged them instead"));
+	}
 	assert_whole(idx);
 	tu_rmtree(root);
 	free(root);
