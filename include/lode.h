@@ -97,7 +97,8 @@ typedef enum {
 typedef struct {
 	uint64_t files_seen, indexed, unchanged, removed, skipped, failed;
 	uint64_t docs_added, docs_removed, bytes_read;
-	uint64_t warnings;             /* problems inside files (a bad JSON line ...) */
+	uint64_t warnings;             /* problems inside files (a bad JSON line ...), or of
+					* the index that did not stop the run (on_warning) */
 	double t_read, t_parse, t_terms, t_write, t_commit, t_total; /* seconds */
 	double t_compact;              /* seconds compacting a new index (in t_total) */
 	int interrupted;

@@ -160,7 +160,8 @@ static xap_status_t meta_set(xap_db_t *db, const char *key, const char *val)
 /* Compacting copies every segment before the old one goes: without room
  * for the copies the index stays as it is, still marked as a first build,
  * and a later run compacts it. */
-static int room_to_compact(lode_index_t *idx, const lode_index_callbacks_t *cb)
+static int room_to_compact(lode_index_t *idx, const lode_index_callbacks_t *cb,
+			   lode_index_summary_t *sum)
 {
 	uint64_t need = space_commit_need(0, 0), avail;
 	for (unsigned k = 0; k < idx->layout.n; k++) {
@@ -173,6 +174,7 @@ static int room_to_compact(lode_index_t *idx, const lode_index_callbacks_t *cb)
 	}
 	if (space_avail(idx->layout.path[0], &avail) != 0 || avail >= need)
 		return 1;
+	sum->warnings++;
 	if (cb && cb->on_warning) {
 		char why[160];
 		snprintf(why, sizeof why,
@@ -903,7 +905,7 @@ lode_status_t lode_index_update(lode_index_t *idx, const char *const *paths, siz
 			rc = LODE_INTERRUPTED;
 			sum->interrupted = 1;
 		}
-		int put_off = compact && !room_to_compact(idx, cb);
+		int put_off = compact && !room_to_compact(idx, cb, sum);
 		if (put_off)
 			compact = 0;
 		lode_status_t r2 = LODE_OK;

@@ -355,10 +355,15 @@ else
 	env LODE_BULK=0 "$LODE" index -q --no-compact -i "$T/loose" "$CORPUS" >/dev/null 2>&1
 	lkb=$(du -sk "$T/loose" | cut -f1)
 	mount -t tmpfs -o size=$((lkb + lkb / 2))k tmpfs "$SMALL"
-	run env LODE_BULK=0 "$LODE" index -i "$SMALL/idx" "$CORPUS"
+	run env LODE_BULK=0 "$LODE" index --stats-json "$T/stats.json" -i "$SMALL/idx" "$CORPUS"
 	expect_rc "no room to compact: exit 0" 0
 	expect_err "no room to compact: says it was not compacted, and why" \
 		"not compacted: No space left on device"
+	if grep -q '"warnings": 1,' "$T/stats.json"; then
+		ok "no room to compact: counted as a warning"
+	else
+		fail "no room to compact: counted as a warning" "$(cat "$T/stats.json")"
+	fi
 	expect_eq "no room to compact: every file a document" "$(docs_of "$SMALL/idx")" "$NFILES"
 	before=$(du -sk "$SMALL/idx" | cut -f1)
 	mount -o remount,size=$((lkb * 3))k "$SMALL"
