@@ -234,16 +234,27 @@ static void enter_dir(walker_t *w, const char *path, const struct stat *st, unsi
 /* PATH, whose type its directory did not tell (a symbolic link, a root, a
  * file system without d_type): stat-ed now, for a directory is walked in
  * its place. */
+/* Why PATH, whose stat failed with ERR, is skipped when it is a symbolic
+ * link (a broken one, or a loop); NULL when it is not one. */
+static const char *link_problem(const char *path, int err)
+{
+	struct stat lst;
+	if (lstat(path, &lst) != 0 || !S_ISLNK(lst.st_mode))
+		return NULL;
+	return err == ELOOP ? "symbolic link loop" : "broken symbolic link";
+}
+
 static void walk_entry(walker_t *w, const char *path, unsigned depth, int is_root)
 {
-	struct stat st, lst;
+	struct stat st;
 	if (stat(path, &st) != 0) {
 		int e = errno;
 		/* a missing root is the caller's mistake whatever the shard */
 		if (!is_root && !in_shard(w, path, 0))
 			return;
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			problem(w, path, e == ELOOP ? "symbolic link loop" : "broken symbolic link", 0, 1);
+		const char *link = link_problem(path, e);
+		if (link)
+			problem(w, path, link, 0, 1);
 		else if (is_root || e != ENOENT) /* a file that vanished mid-walk is no news */
 			problem(w, path, NULL, e, 0);
 		return;
@@ -401,10 +412,8 @@ static void settle(walker_t *w, item_t *it)
 	}
 	if (it->err) {
 		/* a type that changed since its directory was read */
-		struct stat lst;
-		if (lstat(it->path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			it->reason = it->err == ELOOP ? "symbolic link loop" : "broken symbolic link";
-		else if (it->err == ENOENT)
+		it->reason = link_problem(it->path, it->err);
+		if (!it->reason && it->err == ENOENT)
 			return; /* a file that vanished mid-walk is no news */
 		it->is_file = 0;
 		it->skipped = it->reason != NULL;
